@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// MARK: - Package layout
+//
+// Data flows left to right (see DESIGN.md):
+//   MemwallModel (description language) -> MemwallAnalysis (roofline engine)
+//   -> MemwallReport (table/CSV/JSON/SVG) -> MemwallCLI (commands) -> memwall
+// CGSL and CGLPK are the only places C is touched.
+
+let package = Package(
+    name: "memwall",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "memwall", targets: ["memwall"]),
+        .library(name: "MemwallModel", targets: ["MemwallModel"]),
+        .library(name: "MemwallAnalysis", targets: ["MemwallAnalysis"]),
+        .library(name: "MemwallReport", targets: ["MemwallReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // MARK: C libraries (Debian: libgsl-dev, libglpk-dev)
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        // libglpk-dev ships no .pc file: the module map links `glpk` itself.
+        .systemLibrary(
+            name: "CGLPK",
+            providers: [.apt(["libglpk-dev"])]
+        ),
+
+        // MARK: Libraries
+        .target(
+            name: "MemwallModel",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "MemwallAnalysis",
+            dependencies: ["MemwallModel"]
+        ),
+        .target(
+            name: "MemwallReport",
+            dependencies: ["MemwallModel", "MemwallAnalysis"]
+        ),
+        .target(
+            name: "MemwallCLI",
+            dependencies: [
+                "MemwallModel", "MemwallAnalysis", "MemwallReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Executable (a thin main around MemwallCLI)
+        .executableTarget(
+            name: "memwall",
+            dependencies: ["MemwallCLI"]
+        ),
+
+        // MARK: Tests (one target per module, plus the C plumbing)
+        .testTarget(name: "MemwallModelTests", dependencies: ["MemwallModel"]),
+        .testTarget(name: "MemwallAnalysisTests", dependencies: ["MemwallAnalysis", "MemwallModel"]),
+        .testTarget(name: "MemwallReportTests", dependencies: ["MemwallReport", "MemwallAnalysis", "MemwallModel"]),
+        .testTarget(name: "MemwallCLITests", dependencies: ["MemwallCLI", "MemwallModel"]),
+        .testTarget(name: "CLibrariesTests", dependencies: ["CGSL", "CGLPK"]),
+    ]
+)

@@ -1,0 +1,183 @@
+/// A device or system described by a hardware file: where data can live
+/// (``MemoryTier``, nearest first), what computes (``ComputeEngine``), how it
+/// connects (``Link``), and what it draws and costs.
+public struct Hardware: Sendable, Hashable {
+    /// Display name, e.g. "NVIDIA H100 SXM5 80GB".
+    public var name: String
+    /// Stable identifier (the file name without extension unless given).
+    public var id: String
+    public var kind: Kind
+    public var description: String?
+    /// Compute engines; an op runs on one of them (see `executes`).
+    public var compute: [ComputeEngine]
+    /// Memory tiers, nearest the compute first.
+    public var memory: [MemoryTier]
+    /// Index into `memory` of the tier that holds weights, KV cache and activations.
+    public var mainMemoryIndex: Int
+    public var links: [Link]
+    public var overheads: Overheads
+    public var power: Power?
+    public var price: Price?
+
+    public enum Kind: String, Sendable, CaseIterable, Hashable {
+        case gpu, npu, pim, fpga, dataflow, cpu, system
+    }
+
+    public var mainMemory: MemoryTier { memory[mainMemoryIndex] }
+
+    public init(name: String, id: String, kind: Kind, description: String? = nil,
+                compute: [ComputeEngine], memory: [MemoryTier], mainMemoryIndex: Int,
+                links: [Link] = [], overheads: Overheads = Overheads(), power: Power? = nil, price: Price? = nil) {
+        self.name = name
+        self.id = id
+        self.kind = kind
+        self.description = description
+        self.compute = compute
+        self.memory = memory
+        self.mainMemoryIndex = mainMemoryIndex
+        self.links = links
+        self.overheads = overheads
+        self.power = power
+        self.price = price
+    }
+}
+
+/// The classes of work an engine can run; a tensor core runs `matrix`, a SIMD
+/// or CUDA-core pipe runs `vector` (and may run `matrix` at its lower rate).
+public enum OpClass: String, Sendable, CaseIterable, Hashable, Codable {
+    case matrix, vector
+}
+
+/// A compute engine with a peak rate per dtype.
+public struct ComputeEngine: Sendable, Hashable {
+    public var name: String
+    public var executes: Set<OpClass>
+    /// Dense peak per dtype (operations per second; FLOPs for floating point).
+    public var peak: [DType: OperationsPerSecond]
+    /// Achievable fraction of peak, in (0, 1]; 1 is the pure roofline.
+    public var efficiency: Double
+    /// Dynamic energy per operation, when known.
+    public var energyPerOperation: JoulesPerOperation?
+    public var source: String
+
+    public init(name: String, executes: Set<OpClass> = Set(OpClass.allCases), peak: [DType: OperationsPerSecond],
+                efficiency: Double = 1, energyPerOperation: JoulesPerOperation? = nil, source: String) {
+        self.name = name
+        self.executes = executes
+        self.peak = peak
+        self.efficiency = efficiency
+        self.energyPerOperation = energyPerOperation
+        self.source = source
+    }
+}
+
+/// One level of the memory hierarchy.
+public struct MemoryTier: Sendable, Hashable {
+    public enum Role: String, Sendable, CaseIterable, Hashable {
+        /// Software-managed: data is placed there explicitly (SMEM, NPU buffers, HBM).
+        case managed
+        /// Hardware-managed cache in front of the next tier (L2, Infinity Cache).
+        case cache
+    }
+
+    public var name: String
+    public var role: Role
+    /// Capacity of one instance.
+    public var capacity: Bytes
+    /// How many instances exist (e.g. one SMEM per SM).
+    public var instances: Int
+    /// What one instance serves ("sm", "device", "stack").
+    public var sharedBy: String
+    /// Aggregate bandwidth over all instances; nil when not modelled.
+    public var bandwidth: BytesPerSecond?
+    public var latency: Seconds?
+    public var energyPerByte: JoulesPerByte?
+    public var source: String
+
+    /// Capacity summed over instances.
+    public var totalCapacity: Bytes { Bytes(capacity.value * Double(instances)) }
+
+    public init(name: String, role: Role = .managed, capacity: Bytes, instances: Int = 1, sharedBy: String = "device",
+                bandwidth: BytesPerSecond? = nil, latency: Seconds? = nil, energyPerByte: JoulesPerByte? = nil,
+                source: String) {
+        self.name = name
+        self.role = role
+        self.capacity = capacity
+        self.instances = instances
+        self.sharedBy = sharedBy
+        self.bandwidth = bandwidth
+        self.latency = latency
+        self.energyPerByte = energyPerByte
+        self.source = source
+    }
+}
+
+/// An interconnect (NVLink, PCIe, ...).
+public struct Link: Sendable, Hashable {
+    public var name: String
+    public var bandwidth: BytesPerSecond
+    public var latency: Seconds?
+    public var energyPerByte: JoulesPerByte?
+    public var source: String
+
+    public init(name: String, bandwidth: BytesPerSecond, latency: Seconds? = nil, energyPerByte: JoulesPerByte? = nil,
+                source: String) {
+        self.name = name
+        self.bandwidth = bandwidth
+        self.latency = latency
+        self.energyPerByte = energyPerByte
+        self.source = source
+    }
+}
+
+/// Fixed costs added to every op (kernel launch and the like); zero unless the file says.
+public struct Overheads: Sendable, Hashable {
+    public var perOp: Seconds
+    public var source: String?
+
+    public init(perOp: Seconds = .zero, source: String? = nil) {
+        self.perOp = perOp
+        self.source = source
+    }
+}
+
+/// Board power.
+public struct Power: Sendable, Hashable {
+    public var tdp: Watts
+    public var source: String
+
+    public init(tdp: Watts, source: String) {
+        self.tdp = tdp
+        self.source = source
+    }
+}
+
+/// What running the hardware costs.
+public struct Price: Sendable, Hashable {
+    public enum Basis: Sendable, Hashable {
+        /// Rented by the hour.
+        case hourly(DollarsPerHour)
+        /// Bought, written off over `lifetime`, paying `electricity` for `Power.tdp`.
+        case purchase(Dollars, lifetime: Seconds, electricity: DollarsPerKilowattHour?)
+    }
+
+    public var basis: Basis
+    public var source: String
+
+    public init(basis: Basis, source: String) {
+        self.basis = basis
+        self.source = source
+    }
+
+    /// Dollars per second of use; electricity is charged at `power` when given.
+    public func dollarsPerSecond(power: Watts?) -> Double {
+        switch basis {
+        case let .hourly(rate):
+            return rate.value / 3600
+        case let .purchase(price, lifetime, electricity):
+            let capital = price.value / lifetime.value
+            let energy = (electricity?.value ?? 0) * (power?.value ?? 0) / 3.6e6 // $/kWh x W -> $/s
+            return capital + energy
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// Prints SI values with a decimal prefix and a fixed number of significant digits.
+public enum QuantityFormatter {
+    /// `format(3.35e12, .bytesPerSecond)` is `"3.35 TB/s"`.
+    public static func format(_ value: Double, _ dimension: Dimension, significantDigits: Int = 4) -> String {
+        guard value.isFinite else { return "\(value)" }
+        switch dimension {
+        case .dollars: return "$" + number(value, significantDigits)
+        case .dollarsPerHour: return "$" + number(value, significantDigits) + "/h"
+        case .dollarsPerKilowattHour: return "$" + number(value, significantDigits) + "/kWh"
+        default: break
+        }
+        let prefixes: [(String, Double)]
+        switch dimension {
+        case .seconds, .joulesPerByte, .joulesPerOperation:
+            prefixes = [("", 1), ("m", 1e-3), ("u", 1e-6), ("n", 1e-9), ("p", 1e-12), ("f", 1e-15)]
+        case .joules, .watts:
+            prefixes = [("P", 1e15), ("T", 1e12), ("G", 1e9), ("M", 1e6), ("k", 1e3), ("", 1),
+                        ("m", 1e-3), ("u", 1e-6), ("n", 1e-9), ("p", 1e-12)]
+        default:
+            prefixes = [("E", 1e18), ("P", 1e15), ("T", 1e12), ("G", 1e9), ("M", 1e6), ("k", 1e3), ("", 1)]
+        }
+        let magnitude = abs(value)
+        let chosen = prefixes.first { magnitude >= $0.1 } ?? prefixes[prefixes.count - 1]
+        let scaled = magnitude == 0 ? 0 : value / chosen.1
+        let symbol: String
+        switch dimension {
+        case .bytes: symbol = chosen.0 + "B"
+        case .bytesPerSecond: symbol = chosen.0 + "B/s"
+        case .operationsPerSecond: symbol = chosen.0 + "FLOPS"
+        case .seconds: symbol = chosen.0 + "s"
+        case .joules: symbol = chosen.0 + "J"
+        case .joulesPerByte: symbol = chosen.0 + "J/B"
+        case .joulesPerOperation: symbol = chosen.0 + "J/FLOP"
+        case .watts: symbol = chosen.0 + "W"
+        case .hertz: symbol = chosen.0 + "Hz"
+        case .dollars, .dollarsPerHour, .dollarsPerKilowattHour: symbol = ""
+        }
+        return number(scaled, significantDigits) + " " + symbol
+    }
+
+    /// A plain number with at most `digits` significant digits and no trailing zeros.
+    public static func number(_ value: Double, _ digits: Int = 4) -> String {
+        guard value.isFinite else { return "\(value)" }
+        if value == 0 { return "0" }
+        let magnitude = Int(floor(log10(abs(value))))
+        let decimals = max(0, digits - 1 - magnitude)
+        if magnitude >= 15 || magnitude < -4 {
+            return String(format: "%.\(max(0, digits - 1))g", value)
+        }
+        var text = String(format: "%.\(decimals)f", value)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+}
+
+import Foundation

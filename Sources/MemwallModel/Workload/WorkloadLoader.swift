@@ -1,0 +1,83 @@
+import Foundation
+
+/// Loads any of the three workload documents memwall reads:
+///
+/// - a graph file (has `ops`): see ``Workload`` graph format;
+/// - a model workload file (has `model`): a config path plus ``WorkloadParameters``;
+/// - a Hugging Face `config.json` (has `hidden_size`): built with default parameters.
+///
+/// `overrides` (`--set key=value`) change graph parameters or model workload parameters.
+public enum WorkloadLoader {
+    static let modelWorkloadKeys = ["schema_version", "name", "description", "model", "notes"] + WorkloadParameters.keys
+
+    public static func load(contentsOf path: String, overrides: [ParameterOverride] = []) throws(SpecError) -> Workload {
+        let document = try SpecDocument(contentsOf: path)
+        return try load(document, overrides: overrides)
+    }
+
+    public static func load(_ document: SpecDocument, overrides: [ParameterOverride] = []) throws(SpecError) -> Workload {
+        let top = try document.root.mapping()
+        if top.contains("ops") {
+            return try Workload.graph(top, overrides: overrides)
+        }
+        if top.contains("model") {
+            return try modelWorkload(top, document: document, overrides: overrides)
+        }
+        if ModelConfig.signatureKeys.allSatisfy(top.contains) {
+            let name = URL(fileURLWithPath: document.file).deletingPathExtension().deletingPathExtension().lastPathComponent
+            return try build(config: ModelConfig(document.root), at: document.root, modelName: name,
+                             values: try parameterValues(from: [:], overrides: overrides))
+        }
+        throw document.root.error(
+            "not a workload; expected a graph (with 'ops'), a model workload (with 'model') or a Hugging Face config.json (with 'hidden_size')")
+    }
+
+    private static func modelWorkload(_ top: SpecMapping, document: SpecDocument,
+                                      overrides: [ParameterOverride]) throws(SpecError) -> Workload {
+        try top.allowOnly(modelWorkloadKeys)
+        try checkSchemaVersion(top, supported: 1)
+        let modelValue = try top.required("model")
+        let relative = try modelValue.name()
+        let base = URL(fileURLWithPath: document.file).deletingLastPathComponent()
+        let configPath = relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).path
+        let configDocument: SpecDocument
+        do { configDocument = try SpecDocument(contentsOf: configPath) } catch {
+            if error.file == configPath, error.line == nil {
+                throw modelValue.error("cannot load model config '\(relative)': \(error.message)")
+            }
+            throw error
+        }
+        let config = try ModelConfig(configDocument.root)
+        var fileValues: [String: SpecValue] = [:]
+        for key in WorkloadParameters.keys { fileValues[key] = top.optional(key) }
+        let modelName = try top.optional("name")?.name()
+            ?? URL(fileURLWithPath: configPath).deletingPathExtension().deletingPathExtension().lastPathComponent
+        var workload = try build(config: config, at: configDocument.root, modelName: modelName,
+                                 values: try parameterValues(from: fileValues, overrides: overrides))
+        if let description = try top.optional("description")?.string() { workload.description = description }
+        return workload
+    }
+
+    private static func parameterValues(from file: [String: SpecValue],
+                                        overrides: [ParameterOverride]) throws(SpecError) -> [String: SpecValue] {
+        var values = file
+        for override in overrides {
+            guard WorkloadParameters.keys.contains(override.key) else {
+                let hint = nearest(override.key, in: WorkloadParameters.keys).map { " (did you mean '\($0)'?)" } ?? ""
+                throw override.value.error("unknown parameter '\(override.key)'\(hint); expected one of \(WorkloadParameters.keys.joined(separator: ", "))")
+            }
+            values[override.key] = override.value
+        }
+        return values
+    }
+
+    private static func build(config: ModelConfig, at location: SpecValue, modelName: String,
+                              values: [String: SpecValue]) throws(SpecError) -> Workload {
+        let parameters = try WorkloadParameters(values)
+        do {
+            return try TransformerGraphBuilder(config: config, parameters: parameters, modelName: modelName).build()
+        } catch {
+            throw location.error("model config does not make a valid graph: \(error.message)")
+        }
+    }
+}
