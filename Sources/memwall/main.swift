@@ -1,1 +1,4 @@
-print("")
+import Foundation
+import MemwallCLI
+
+exit(MemwallMain.run(Array(CommandLine.arguments.dropFirst())))

@@ -38,6 +38,13 @@ public enum QuantityFormatter {
         return number(scaled, significantDigits) + " " + symbol
     }
 
+    /// A count with a decimal prefix: `1.074 G` for 1073741824 (FLOPs, tokens).
+    public static func count(_ value: Double, significantDigits: Int = 4) -> String {
+        let prefixes: [(String, Double)] = [("E", 1e18), ("P", 1e15), ("T", 1e12), ("G", 1e9), ("M", 1e6), ("k", 1e3)]
+        guard let chosen = prefixes.first(where: { abs(value) >= $0.1 }) else { return number(value, significantDigits) }
+        return number(value / chosen.1, significantDigits) + " " + chosen.0
+    }
+
     /// A plain number with at most `digits` significant digits and no trailing zeros.
     public static func number(_ value: Double, _ digits: Int = 4) -> String {
         guard value.isFinite else { return "\(value)" }

@@ -57,7 +57,7 @@ public struct TransformerGraphBuilder: Sendable {
                 attentionInputs.append(graph.tensor(n + "k_cache", [b, cached, hkv, d], kv, .kvCache))
                 attentionInputs.append(graph.tensor(n + "v_cache", [b, cached, hkv, d], kv, .kvCache))
             }
-            let attention = act("attn.out", [b, s, hq, d])
+            let attention = act("attn.out", [b, s, hq * d])
             graph.op(n + "attention", .attention, attentionInputs, [attention], causal: true, window: c.slidingWindow)
             let projected = act("o_proj.out", [b, s, h])
             graph.op(n + "o_proj", .matmul, [attention, weight("o_proj.weight", [hq * d, h])], [projected])

@@ -1,0 +1,65 @@
+import MemwallModel
+
+/// A hardware description flattened into arrays for the hot loop, with the
+/// engine choice for every (op class, dtype) made once.
+public struct CompiledHardware: Sendable {
+    public let hardware: Hardware
+    public let tierNames: [String]
+    /// Bytes per second per tier; 0 where the file gives none (no bound from that tier).
+    public let bandwidth: [Double]
+    public let latency: [Double]
+    public let energyPerByte: [Double]
+    public let mainMemoryIndex: Int
+    public let overheadPerOp: Double
+
+    /// The engine that runs one class of op in one dtype, and at what rate.
+    public struct EngineChoice: Sendable, Hashable {
+        public let engineIndex: Int
+        /// Peak x efficiency, operations per second.
+        public let rate: Double
+        /// The dtype whose peak was used (differs from the request on a fallback).
+        public let dtype: DType
+        public let energyPerOperation: Double
+    }
+
+    /// `choices[class][dtype]`, nil when no engine can run it even at a wider dtype.
+    private let choices: [[EngineChoice?]]
+
+    public init(_ hardware: Hardware) {
+        self.hardware = hardware
+        tierNames = hardware.memory.map(\.name)
+        bandwidth = hardware.memory.map { $0.bandwidth?.value ?? 0 }
+        latency = hardware.memory.map { $0.latency?.value ?? 0 }
+        energyPerByte = hardware.memory.map { $0.energyPerByte?.value ?? 0 }
+        mainMemoryIndex = hardware.mainMemoryIndex
+        overheadPerOp = hardware.overheads.perOp.value
+
+        func best(_ opClass: OpClass, _ dtype: DType) -> EngineChoice? {
+            var choice: EngineChoice?
+            for (index, engine) in hardware.compute.enumerated() where engine.executes.contains(opClass) {
+                guard let peak = engine.peak[dtype] else { continue }
+                let rate = peak.value * engine.efficiency
+                if rate > (choice?.rate ?? 0) {
+                    choice = EngineChoice(engineIndex: index, rate: rate, dtype: dtype,
+                                          energyPerOperation: engine.energyPerOperation?.value ?? 0)
+                }
+            }
+            return choice
+        }
+        choices = OpClass.allCases.map { opClass in
+            DType.allCases.map { dtype in
+                if let exact = best(opClass, dtype) { return exact }
+                for wider in dtype.widerCompute { if let fallback = best(opClass, wider) { return fallback } }
+                return nil
+            }
+        }
+    }
+
+    public var tierCount: Int { tierNames.count }
+
+    /// The engine for `opClass` in `dtype`, falling back to a wider dtype (reported by the caller).
+    @inline(__always)
+    public func engine(for opClass: OpClass, dtype: DType) -> EngineChoice? {
+        choices[opClass == .matrix ? 0 : 1][DType.allCases.firstIndex(of: dtype)!]
+    }
+}

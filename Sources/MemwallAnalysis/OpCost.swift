@@ -1,0 +1,102 @@
+import MemwallModel
+
+/// What one op does, independent of the hardware: FLOPs, the bytes it must
+/// read and write at least once, and the dtype and engine class it computes in.
+public struct OpCost: Sendable, Hashable {
+    public var flops: Double
+    /// Bytes of input the op reads (for gathers and MoE, only the rows and experts touched).
+    public var bytesRead: Double
+    public var bytesWritten: Double
+    public var computeDType: DType
+    public var opClass: OpClass
+
+    public var compulsoryBytes: Double { bytesRead + bytesWritten }
+
+    public init(flops: Double, bytesRead: Double, bytesWritten: Double, computeDType: DType, opClass: OpClass) {
+        self.flops = flops
+        self.bytesRead = bytesRead
+        self.bytesWritten = bytesWritten
+        self.computeDType = computeDType
+        self.opClass = opClass
+    }
+
+    /// The cost of `op` over `tensors`. Matmul-like FLOPs count 2 per multiply-add;
+    /// other ops use ``OpCostConventions``.
+    public init(_ op: Op, tensors: [TensorSpec]) {
+        let inputs = op.inputs, outputs = op.outputs
+        let written = outputs.reduce(0.0) { $0 + tensors[$1].bytes }
+        var read = inputs.reduce(0.0) { $0 + tensors[$1].bytes }
+        var flops = 0.0
+        var dtype = tensors[inputs[0]].dtype
+        let outElements = outputs.reduce(0.0) { $0 + tensors[$1].elementCount }
+
+        switch op.kind {
+        case .matmul:
+            let a = tensors[inputs[0]], b = tensors[inputs[1]]
+            let k = Double(a.shape[a.shape.count - 1])
+            let n = Double(op.transposeB ? b.shape[0] : b.shape[1])
+            let m = a.elementCount / k
+            flops = 2 * m * k * n + (inputs.count > 2 ? m * n : 0)
+        case .batchedMatmul:
+            let a = tensors[inputs[0]], b = tensors[inputs[1]]
+            let k = Double(a.shape[a.shape.count - 1])
+            flops = 2 * (a.elementCount / k) * k * Double(b.shape[b.shape.count - 1])
+        case .expertMatmul:
+            let x = tensors[inputs[0]], w = tensors[inputs[1]]
+            let k = Double(w.shape[1]), n = Double(w.shape[2]), experts = Double(w.shape[0])
+            let rows = x.elementCount / k
+            flops = 2 * rows * k * n
+            let tokens = rows / Double(op.expertsPerToken ?? 1)
+            let touched = Self.expectedExpertsTouched(experts: experts, perToken: Double(op.expertsPerToken ?? 1), tokens: tokens)
+            read = x.bytes + w.bytes * touched / experts
+        case .attention:
+            let q = tensors[inputs[0]], k = tensors[inputs[1]]
+            let batch = Double(q.shape[0]), queries = q.shape[1], heads = Double(q.shape[2]), headDim = Double(q.shape[3])
+            var keys = k.shape[1]
+            if inputs.count == 5 { keys += tensors[inputs[3]].shape[1] }
+            let pairs = Self.attentionPairs(queries: queries, keys: keys, causal: op.causal, window: op.window)
+            flops = 4 * batch * heads * headDim * pairs
+        case .softmax:
+            flops = (op.flopsPerElement ?? OpCostConventions.softmaxFlopsPerElement) * outElements
+        case .rmsnorm:
+            flops = (op.flopsPerElement ?? OpCostConventions.rmsnormFlopsPerElement) * outElements
+        case .layernorm:
+            flops = (op.flopsPerElement ?? OpCostConventions.layernormFlopsPerElement) * outElements
+        case .elementwise:
+            let widest = max(outElements, inputs.reduce(0.0) { max($0, tensors[$1].elementCount) })
+            flops = (op.flopsPerElement ?? OpCostConventions.elementwiseFlopsPerElement) * widest
+        case .embedding:
+            let ids = tensors[inputs[0]], table = tensors[inputs[1]]
+            read = ids.bytes + ids.elementCount * Double(table.shape[1]) * table.dtype.bytes
+            dtype = table.dtype
+        case .slice:
+            read = written
+        }
+        self.init(flops: flops, bytesRead: read, bytesWritten: written, computeDType: dtype, opClass: op.kind.opClass)
+    }
+
+    /// Query-key pairs scored by attention with `queries` queries aligned to the
+    /// end of `keys` keys: all pairs, or under a causal mask each query sees the keys
+    /// up to its own position, at most `window` of them.
+    ///
+    /// Query i (0-based) sees min(keys - queries + 1 + i, window) keys when causal.
+    public static func attentionPairs(queries: Int, keys: Int, causal: Bool, window: Int?) -> Double {
+        let sq = Double(queries), kt = Double(keys)
+        let cap = Double(window ?? Int.max)
+        guard causal else { return sq * min(kt, cap) }
+        let first = kt - sq + 1                          // keys seen by the first query
+        let uncapped = max(0, min(sq, cap - first + 1))  // queries whose count is below the window
+        return uncapped * first + uncapped * (uncapped - 1) / 2 + (sq - uncapped) * cap
+    }
+
+    /// Expected distinct experts used when `tokens` tokens each pick `perToken`
+    /// of `experts` experts uniformly at random: E * (1 - (1 - k/E)^T).
+    /// Uniform routing touches the most experts for a given load, so weight
+    /// traffic is an upper estimate for skewed real routers.
+    public static func expectedExpertsTouched(experts: Double, perToken: Double, tokens: Double) -> Double {
+        guard experts > perToken else { return experts }
+        return experts * (1 - Foundation.pow(1 - perToken / experts, tokens))
+    }
+}
+
+import Foundation

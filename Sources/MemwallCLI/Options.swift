@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import MemwallModel
+import MemwallReport
+
+extension ReportFormat: ExpressibleByArgument {}
+
+/// `--hardware` and `--workload` with `--set` overrides: the inputs of an analysis.
+struct AnalysisInputs: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Hardware file (YAML/JSON), or the name of a file in HardwareSpecs/ (e.g. nvidia-h100-sxm-80gb).",
+        valueName: "file"))
+    var hardware: String
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Workload: a graph file, a model workload file, or a Hugging Face config.json.", valueName: "file"))
+    var workload: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override a workload parameter, e.g. --set batch=8 --set context_len=32768. Model workloads take phase, batch, seq_len, context_len, weight_dtype, activation_dtype, kv_dtype, logits; graph files take their own parameters.",
+        valueName: "key=value"))
+    var overrides: [String] = []
+
+    func loadHardware() throws -> Hardware {
+        try failing { try Hardware.load(contentsOf: HardwareLocator.resolve(hardware)) }
+    }
+
+    func loadWorkload() throws -> Workload {
+        try failing {
+            let parsed = try overrides.map { text throws(SpecError) in try ParameterOverride(parsing: text) }
+            return try WorkloadLoader.load(contentsOf: workload, overrides: parsed)
+        }
+    }
+}
+
+/// `--format` and `--output`, shared by every result-producing command.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, csv or json.")
+    var format: ReportFormat = .table
+
+    @Option(name: .long, help: ArgumentHelp("Write the result to this file instead of standard output.", valueName: "file"))
+    var output: String?
+}
+
+/// Finds a hardware file from a path or a shipped name.
+enum HardwareLocator {
+    static let shippedDirectory = "HardwareSpecs"
+
+    static func resolve(_ argument: String) throws(SpecError) -> String {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: argument) { return argument }
+        for candidate in ["\(shippedDirectory)/\(argument).yaml", "\(shippedDirectory)/\(argument).json"]
+        where manager.fileExists(atPath: candidate) {
+            return candidate
+        }
+        let shipped = ((try? manager.contentsOfDirectory(atPath: shippedDirectory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+        let hint = nearest(argument, in: shipped).map { " (did you mean '\($0)'?)" } ?? ""
+        throw SpecError(file: argument, message: "no such file, and no \(shippedDirectory)/\(argument).yaml\(hint); expected a hardware file path or one of: \(shipped.joined(separator: ", "))")
+    }
+}
