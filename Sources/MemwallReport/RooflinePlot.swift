@@ -71,15 +71,17 @@ public enum RooflinePlot {
             svg.line(x(start), y(slope.bandwidth * start), x(end), y(slope.bandwidth * end),
                      stroke: slope.isMain ? memoryColor : innerTierColor, width: slope.isMain ? 2.5 : 1.2,
                      dash: slope.isMain ? nil : "6 4")
-            svg.text(x(start) + 6, y(slope.bandwidth * start) - 6,
+            // The main tier is labelled at its foot, inner tiers near their top end, so labels do not collide.
+            let labelAt = slope.isMain ? start * 1.15 : end / 6
+            svg.text(x(labelAt) + 6, y(slope.bandwidth * labelAt) - 6,
                      "\(slope.label) \(QuantityFormatter.format(slope.bandwidth, .bytesPerSecond, significantDigits: 3))",
-                     size: 11, fill: slope.isMain ? memoryColor : innerTierColor)
+                     size: 11, anchor: slope.isMain ? "start" : "end", fill: slope.isMain ? memoryColor : innerTierColor)
         }
         for (index, peak) in peaks.enumerated() {
             let start = mainBandwidth.map { max(xMin, peak.rate / $0) } ?? xMin
             svg.line(x(start), y(peak.rate), x(xMax), y(peak.rate), stroke: "#1f77b4", width: index == 0 ? 2.5 : 1.2,
                      dash: index == 0 ? nil : "6 4")
-            svg.text(x(xMax) - 4, y(peak.rate) - 6,
+            svg.text(x(xMax) - 4, y(peak.rate) + 14,
                      "\(peak.label) \(QuantityFormatter.format(peak.rate, .operationsPerSecond, significantDigits: 4))",
                      size: 11, anchor: "end", fill: "#1f77b4")
         }
@@ -88,18 +90,29 @@ public enum RooflinePlot {
         let legendX = left + plotWidth + 16
         svg.text(legendX, top + 4, "ops (share of time, bound)", size: 12, weight: "bold")
         let total = result.totals.time
+        var labels: [(x: Double, y: Double, names: [String])] = []
         for (index, group) in groups.sorted(by: { $0.time > $1.time }).enumerated() {
             let rate = group.flops / group.time
             let boundName = group.bound.name(tiers: result.tierNames)
             let color = boundColors[boundName] ?? (group.bound == .memory(main) ? memoryColor : innerTierColor)
             let px = x(max(xMin, group.arithmeticIntensity)), py = y(max(yMin, rate))
             svg.circle(px, py, radius: 5, fill: color, title: "\(group.name): \(QuantityFormatter.number(group.arithmeticIntensity, 3)) FLOP/B, \(QuantityFormatter.format(rate, .operationsPerSecond))")
-            svg.text(px + 7, py - 5, group.name, size: 10, fill: "#444")
+            // Points closer than a label's height (and a short label's width) share one label.
+            if let near = labels.firstIndex(where: { abs($0.x - px) < 60 && abs($0.y - py) < 10 }) {
+                labels[near].names.append(group.name)
+            } else {
+                labels.append((px, py, [group.name]))
+            }
             if index < 24 {
                 let share = total > 0 ? QuantityFormatter.number(100 * group.time / total, 3) : "0"
                 svg.circle(legendX + 5, top + 22 + Double(index) * 18 - 4, radius: 4, fill: color)
                 svg.text(legendX + 14, top + 22 + Double(index) * 18, "\(group.name) \(share)% \(boundName)", size: 11)
             }
+        }
+        for label in labels {
+            let shown = label.names.prefix(3).joined(separator: ", ")
+            let more = label.names.count > 3 ? " +\(label.names.count - 3)" : ""
+            svg.text(label.x + 7, label.y - 6, shown + more, size: 10, fill: "#444")
         }
         return svg.render()
     }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Regenerates every example in Reports/ from the shipped hardware and workloads.
+#   Scripts/regenerate-reports.sh           rewrite Reports/
+#   Scripts/regenerate-reports.sh --check   regenerate into a temporary folder and fail if Reports/ differs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+check=false
+if [ "${1:-}" = "--check" ]; then check=true; fi
+
+swift build --product memwall >/dev/null
+memwall="$(swift build --show-bin-path)/memwall"
+out=Reports
+if $check; then out=$(mktemp -d); trap 'rm -rf "$out"' EXIT; fi
+
+run() { # run EXPECTED_STATUS memwall-args...
+  local expected=$1; shift
+  local status=0
+  "$memwall" "$@" || status=$?
+  if [ "$status" -ne "$expected" ]; then
+    echo "regenerate-reports: 'memwall $*' exited $status, expected $expected" >&2
+    exit 1
+  fi
+}
+
+h100=HardwareSpecs/nvidia-h100-sxm-80gb.yaml
+a100=HardwareSpecs/nvidia-a100-sxm4-40gb.yaml
+for format in table csv json; do
+  ext=$format; [ "$format" = table ] && ext=txt
+  run 0 analyze --hardware $h100 --workload Workloads/llama-3-8b-decode.yaml --format $format --output "$out/llama-3-8b-decode-h100.$ext"
+done
+run 0 analyze --hardware $h100 --workload Workloads/llama-3-8b-prefill.yaml --output "$out/llama-3-8b-prefill-h100.txt"
+run 0 analyze --hardware $h100 --workload Workloads/mixtral-8x7b-decode.yaml --format json --output "$out/mixtral-8x7b-decode-h100.json"
+run 0 analyze --hardware $a100 --workload Workloads/graphs/gpt2-block.yaml --format csv --output "$out/gpt2-block-a100-40gb.csv"
+# Llama-3-70B in bf16 does not fit one 80 GB H100: the report is written and memwall exits 1.
+run 1 analyze --hardware $h100 --workload Workloads/llama-3-70b-decode.yaml --output "$out/llama-3-70b-decode-h100-does-not-fit.txt" 2>/dev/null
+run 0 roofline --hardware $h100 --workload Workloads/llama-3-8b-prefill.yaml --output "$out/roofline-llama-3-8b-prefill-h100.svg"
+run 0 roofline --hardware $h100 --workload Workloads/llama-3-8b-decode.yaml --set batch=64 --output "$out/roofline-llama-3-8b-decode-b64-h100.svg"
+run 0 roofline --hardware $a100 --workload Workloads/graphs/gpt2-block.yaml --output "$out/roofline-gpt2-block-a100-40gb.svg"
+
+if $check; then
+  if ! diff -r -u Reports "$out" >&2; then
+    echo "regenerate-reports: Reports/ is out of date; run Scripts/regenerate-reports.sh and commit the result" >&2
+    exit 1
+  fi
+  echo "regenerate-reports: Reports/ is up to date ($(ls "$out" | wc -l) files)"
+fi
