@@ -39,7 +39,7 @@ public struct Footprint: Sendable, Hashable {
     /// How much more memory is needed (0 when it fits).
     public var shortfallBytes: Double { max(0, totalBytes - capacityBytes) }
     /// Devices of this capacity needed if the footprint were split evenly.
-    public var devicesNeeded: Int { Int((totalBytes / capacityBytes).rounded(.up)) }
+    public var devicesNeeded: Int { Int(min(1e15, (totalBytes / capacityBytes).rounded(.up))) }
 }
 
 /// Sums over all ops.

@@ -22,6 +22,7 @@ public struct TransformerGraphBuilder: Sendable {
 
     /// Builds the graph. Shapes are checked by ``Workload/validatedOrder(tensors:ops:)``.
     public func build() throws(GraphIssue) -> Workload {
+        try checkSize()
         var graph = GraphAccumulator()
         let c = config, p = parameters
         let (b, s, h) = (p.batch, p.seqLen, c.hiddenSize)
@@ -129,6 +130,35 @@ public struct TransformerGraphBuilder: Sendable {
             description: "\(modelName), \(p.phase.rawValue), batch \(b), \(s) new tokens, \(p.contextLen) cached",
             tensors: graph.tensors, ops: ordered, tokens: p.tokens,
             parameters: p.reportEntries)
+    }
+}
+
+extension TransformerGraphBuilder {
+    /// Largest element count any built tensor may have: shapes stay exact in Int and Double.
+    public static let maximumElements = 1 << 53
+
+    /// Refuses parameter and config combinations whose tensors would overflow, before any
+    /// shape arithmetic runs, naming the tensor and the limit.
+    public func checkSize() throws(GraphIssue) {
+        let c = config, p = parameters
+        let widest = max(c.hiddenSize, c.intermediateSize, c.vocabSize, c.attentionHeads * c.headDim,
+                         c.localExperts ?? 1)
+        let candidates: [(String, [Int])] = [
+            ("activations", [p.batch, p.seqLen, max(1, c.expertsPerToken ?? 1), widest]),
+            ("KV cache", [p.batch, p.contextLen + p.seqLen, c.keyValueHeads, c.headDim]),
+            ("expert weights", [c.localExperts ?? 1, c.hiddenSize, c.intermediateSize]),
+            ("embedding table", [c.vocabSize, c.hiddenSize]),
+        ]
+        for (name, factors) in candidates {
+            var product = 1
+            for factor in factors {
+                let (next, overflow) = product.multipliedReportingOverflow(by: factor)
+                guard !overflow, next <= Self.maximumElements else {
+                    throw GraphIssue(message: "the \(name) tensor would hold more than 2^53 elements (\(factors.map(String.init).joined(separator: " x "))); expected smaller batch, seq_len or context_len")
+                }
+                product = next
+            }
+        }
     }
 }
 

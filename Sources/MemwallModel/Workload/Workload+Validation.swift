@@ -1,3 +1,4 @@
+import Foundation
 import HeapModule
 
 /// A structural problem in a workload graph: which op (by position in the
@@ -79,7 +80,7 @@ extension Workload {
         func shape(_ t: TensorSpec) -> String { "'\(t.name)' \(t.shape)" }
         func expectOutput(_ expected: Double) throws(GraphIssue) {
             guard outElements == expected else {
-                throw fail("outputs hold \(Int(outElements)) elements; expected \(Int(expected)) from the input shapes")
+                throw fail("outputs hold \(countText(outElements)) elements; expected \(countText(expected)) from the input shapes")
             }
         }
 
@@ -114,7 +115,7 @@ extension Workload {
             }
             let rows = x.elementCount / Double(k)
             guard rows.truncatingRemainder(dividingBy: Double(top)) == 0 else {
-                throw fail("\(Int(rows)) dispatched rows are not a multiple of experts_per_token \(top)")
+                throw fail("\(countText(rows)) dispatched rows are not a multiple of experts_per_token \(top)")
             }
             try expectOutput(rows * Double(w.shape[2]))
         case .attention:
@@ -155,4 +156,9 @@ extension Workload {
             }
         }
     }
+}
+
+/// An element count for messages: exact below 2^53, scientific above (never traps).
+func countText(_ value: Double) -> String {
+    value < 9_007_199_254_740_992 ? String(Int64(value)) : String(format: "%.4g", value)
 }

@@ -25,8 +25,9 @@ public enum WorkloadLoader {
         }
         if ModelConfig.signatureKeys.allSatisfy(top.contains) {
             let name = URL(fileURLWithPath: document.file).deletingPathExtension().deletingPathExtension().lastPathComponent
+            let values = try parameterValues(from: [:], overrides: overrides)
             return try build(config: ModelConfig(document.root), at: document.root, modelName: name,
-                             values: try parameterValues(from: [:], overrides: overrides))
+                             values: values, parametersAt: sizeLocation(values, default: document.root))
         }
         throw document.root.error(
             "not a workload; expected a graph (with 'ops'), a model workload (with 'model') or a Hugging Face config.json (with 'hidden_size')")
@@ -52,8 +53,9 @@ public enum WorkloadLoader {
         for key in WorkloadParameters.keys { fileValues[key] = top.optional(key) }
         let modelName = try top.optional("name")?.name()
             ?? URL(fileURLWithPath: configPath).deletingPathExtension().deletingPathExtension().lastPathComponent
+        let values = try parameterValues(from: fileValues, overrides: overrides)
         var workload = try build(config: config, at: configDocument.root, modelName: modelName,
-                                 values: try parameterValues(from: fileValues, overrides: overrides))
+                                 values: values, parametersAt: sizeLocation(values, default: document.root))
         if let description = try top.optional("description")?.string() { workload.description = description }
         return workload
     }
@@ -71,11 +73,18 @@ public enum WorkloadLoader {
         return values
     }
 
+    /// Where a too-large workload is reported: the size parameter that was given, else the document.
+    private static func sizeLocation(_ values: [String: SpecValue], default root: SpecValue) -> SpecValue {
+        ["batch", "seq_len", "context_len"].compactMap { values[$0] }.first ?? root
+    }
+
     private static func build(config: ModelConfig, at location: SpecValue, modelName: String,
-                              values: [String: SpecValue]) throws(SpecError) -> Workload {
+                              values: [String: SpecValue], parametersAt parameterLocation: SpecValue) throws(SpecError) -> Workload {
         let parameters = try WorkloadParameters(values)
+        let builder = TransformerGraphBuilder(config: config, parameters: parameters, modelName: modelName)
+        do { try builder.checkSize() } catch { throw parameterLocation.error(error.message) }
         do {
-            return try TransformerGraphBuilder(config: config, parameters: parameters, modelName: modelName).build()
+            return try builder.build()
         } catch {
             throw location.error("model config does not make a valid graph: \(error.message)")
         }
