@@ -41,5 +41,5 @@ func requireFit(_ result: AnalysisResult) throws {
     guard !f.fits else { return }
     func q(_ v: Double) -> String { QuantityFormatter.format(v, .bytes) }
     throw CommandFailure.infeasible(
-        "does not fit: \(result.workloadName) needs \(q(f.totalBytes)) in \(f.tierName) (weights \(q(f.weightBytes)), KV cache \(q(f.kvCacheBytes)), activations \(q(f.activationBytes))) but \(result.hardwareName) has \(q(f.capacityBytes)); short by \(q(f.shortfallBytes)), about \(f.devicesNeeded) devices' worth")
+        "does not fit: \(result.workloadName) needs \(q(f.totalBytes)) in \(f.tierName) (weights \(q(f.weightBytes)), KV cache \(q(f.kvCacheBytes)), activations \(q(f.activationBytes))) but \(result.hardwareName) has \(q(f.capacityBytes)); short by \(q(f.shortfallBytes)), \(f.devicesNeeded < 1_000_000 ? "about \(f.devicesNeeded) devices' worth" : "more than a million devices' worth")")
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `memwall` command: what a workload does on a piece of hardware, and why.
 public struct Memwall: ParsableCommand {
@@ -21,6 +22,19 @@ public struct Memwall: ParsableCommand {
     public init() {}
 }
 
+/// The subcommand words at the start of `arguments`, for pointing at the right help.
+func helpPath(_ arguments: [String]) -> String {
+    var path: [String] = []
+    var command: ParsableCommand.Type = Memwall.self
+    for word in arguments {
+        guard let next = command.configuration.subcommands.first(where: { $0.configuration.commandName == word
+            || $0._commandName == word }) else { break }
+        path.append(word)
+        command = next
+    }
+    return path.joined(separator: " ")
+}
+
 /// Runs `memwall` with `arguments` (without the program name) and returns the exit status.
 public enum MemwallMain {
     public static func run(_ arguments: [String]) -> Int32 {
@@ -35,12 +49,16 @@ public enum MemwallMain {
             return error.rawValue
         } catch {
             let status = Memwall.exitCode(for: error)
-            let message = Memwall.fullMessage(for: error)
             if status == .success {
+                let message = Memwall.fullMessage(for: error)
                 if !message.isEmpty { Console.output(message + "\n") }
                 return 0
             }
-            Console.error(message)
+            // Usage errors: one line, like every other error, pointing at the help.
+            let message = Memwall.message(for: error)
+                .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.joined(separator: " ")
+            Console.error("error: \(message) (see 'memwall \(helpPath(arguments)) --help')")
             return CommandFailure.badInput
         }
     }

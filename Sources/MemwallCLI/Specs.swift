@@ -10,8 +10,8 @@ struct Specs: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check hardware and workload files: syntax, units, required sources, references, graph shapes.",
             discussion: """
-            Prints one line per file: 'ok' with a summary, or the error (file:line:column: key path: what is wrong,
-            what was expected). Exits 2 if any file is invalid.
+            Prints one line per file: 'ok' with a summary on standard output, or the error (file:line:column: key path:
+            what is wrong, what was expected) on standard error, then a count of invalid files. Exits 2 if any is invalid.
 
             Example:
               memwall specs validate HardwareSpecs/*.yaml Workloads/*.yaml

@@ -34,6 +34,13 @@ public struct SpecDocument: Sendable {
     public init(contentsOf path: String) throws(SpecError) {
         let url = URL(fileURLWithPath: path)
         let data: Data
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SpecError(file: path, message: "no such file; expected a YAML or JSON file")
+        }
+        guard !isDirectory.boolValue else {
+            throw SpecError(file: path, message: "is a directory; expected a YAML or JSON file")
+        }
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             if let size = attributes[.size] as? Int, size > Self.maximumSize {

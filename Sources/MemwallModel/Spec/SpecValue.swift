@@ -9,21 +9,24 @@ public struct SpecValue: @unchecked Sendable {
     let node: Node
     public let file: String
     public let path: String
+    /// False for values from the command line, which have no line and column.
+    let hasPosition: Bool
 
-    init(node: Node, file: String, path: String) {
+    init(node: Node, file: String, path: String, hasPosition: Bool = true) {
         self.node = node
         self.file = file
         self.path = path
+        self.hasPosition = hasPosition
     }
 
     /// Builds a value from command-line text (e.g. `--set batch=8`), parsed as a YAML scalar.
     public static func commandLine(_ text: String, option: String) -> SpecValue {
         let node = (try? Yams.compose(yaml: text)) ?? nil
-        return SpecValue(node: node ?? Node(text), file: option, path: "")
+        return SpecValue(node: node ?? Node(text), file: option, path: "", hasPosition: false)
     }
 
-    public var line: Int? { node.mark?.line }
-    public var column: Int? { node.mark?.column }
+    public var line: Int? { hasPosition ? node.mark?.line : nil }
+    public var column: Int? { hasPosition ? node.mark?.column : nil }
 
     /// An error located at this value.
     public func error(_ message: String) -> SpecError {
