@@ -66,10 +66,12 @@ let package = Package(
         ),
 
         // MARK: Tests (one target per module, plus the C plumbing)
-        .testTarget(name: "MemwallModelTests", dependencies: ["MemwallModel"]),
-        .testTarget(name: "MemwallAnalysisTests", dependencies: ["MemwallAnalysis", "MemwallModel"]),
-        .testTarget(name: "MemwallReportTests", dependencies: ["MemwallReport", "MemwallAnalysis", "MemwallModel"]),
-        .testTarget(name: "MemwallCLITests", dependencies: ["MemwallCLI", "MemwallModel"]),
+        // Shared by the test targets: the package root and a seeded generator.
+        .target(name: "_TestSupport", path: "Tests/_TestSupport"),
+        .testTarget(name: "MemwallModelTests", dependencies: ["MemwallModel", "_TestSupport"]),
+        .testTarget(name: "MemwallAnalysisTests", dependencies: ["MemwallAnalysis", "MemwallModel", "_TestSupport"]),
+        .testTarget(name: "MemwallReportTests", dependencies: ["MemwallReport", "MemwallAnalysis", "MemwallModel", "_TestSupport"]),
+        .testTarget(name: "MemwallCLITests", dependencies: ["MemwallCLI", "MemwallModel", "_TestSupport"]),
         .testTarget(name: "CLibrariesTests", dependencies: ["CGSL", "CGLPK"]),
     ]
 )

@@ -1,13 +1,10 @@
 import Foundation
 import MemwallModel
+import _TestSupport
 
 /// Paths and loaders shared by the analysis tests.
 enum Fixtures {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = PackageRoot.path
 
     static func path(_ relative: String) -> String { root + "/" + relative }
 

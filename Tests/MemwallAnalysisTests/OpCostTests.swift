@@ -1,6 +1,7 @@
 import MemwallAnalysis
 import MemwallModel
 import Testing
+import _TestSupport
 
 @Suite struct OpCostTests {
     /// The closed form for attention pairs against a loop over every query.
@@ -55,18 +56,5 @@ import Testing
         #expect(gather.flops == 0)
         #expect(gather.bytesRead == 6 * 4 + 6 * 16 * 2)
         #expect(gather.bytesWritten == 6 * 16 * 2)
-    }
-}
-
-/// A small deterministic generator for simulations (Steele et al., SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// What one run of the `memwall` executable did.
 struct CommandResult: Sendable, CustomStringConvertible {
@@ -27,12 +28,8 @@ struct CommandResult: Sendable, CustomStringConvertible {
 
 /// Runs the built `memwall` executable as a subprocess from the package root.
 enum Memwall {
-    /// The package root: three levels above this file (Tests/MemwallCLITests/CommandRunner.swift).
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.standardizedFileURL
-    }()
+    /// The package root (see _TestSupport).
+    static let root: URL = PackageRoot.url.standardizedFileURL
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 

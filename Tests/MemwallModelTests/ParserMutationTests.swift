@@ -1,16 +1,13 @@
 import Foundation
 @testable import MemwallModel
 import Testing
+import _TestSupport
 
 /// A seeded mutation fuzzer over every shipped input: each mutant must either load
 /// or throw a located ``SpecError`` (typed throws make any other error impossible);
 /// a trap (overflow, bad index) would kill the test process.
 @Suite struct ParserMutationTests {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = PackageRoot.path
 
     static var seedFiles: [String] {
         let folders = ["HardwareSpecs", "Workloads", "Workloads/graphs", "Workloads/models"]
@@ -61,7 +58,7 @@ import Testing
     func mutantsLoadOrFailWithALocatedError(file: String) throws {
         let path = Self.root + "/" + file
         let original = try String(contentsOfFile: path, encoding: .utf8)
-        var rng = SplitMix64(seed: UInt64(truncatingIfNeeded: file.hashValueStable))
+        var rng = SplitMix64(seed: UInt64(truncatingIfNeeded: file.stableHash))
         var loaded = 0, rejected = 0
         for _ in 0..<300 {
             let mutant = Self.mutate(original, &rng)
@@ -80,27 +77,5 @@ import Testing
             }
         }
         #expect(loaded + rejected == 300)
-    }
-}
-
-extension String {
-    /// FNV-1a, stable across runs (Swift's hashValue is randomly seeded per process).
-    var hashValueStable: UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return hash
-    }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a small seeded generator for reproducible mutants.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

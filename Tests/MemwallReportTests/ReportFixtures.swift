@@ -1,13 +1,10 @@
 import Foundation
 import MemwallAnalysis
 import MemwallModel
+import _TestSupport
 
 enum ReportFixtures {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = PackageRoot.path
 
     static let h100: Hardware = try! Hardware.load(contentsOf: root + "/HardwareSpecs/nvidia-h100-sxm-80gb.yaml")
 

@@ -16,11 +16,12 @@ public struct SpecDocument: Sendable {
         guard text.utf8.count <= Self.maximumSize else {
             throw SpecError(file: file, message: "file is \(text.utf8.count) bytes; expected at most \(Self.maximumSize) bytes")
         }
+        try Self.refuseAnchors(text, file: file)
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw Self.describe(error, file: file)
+            throw Self.describe(error, file: file, text: text)
         } catch {
             throw SpecError(file: file, message: "cannot parse: \(error)")
         }
@@ -28,6 +29,43 @@ public struct SpecDocument: Sendable {
             throw SpecError(file: file, line: 1, column: 1, message: "document is empty; expected a mapping of keys")
         }
         self.root = SpecValue(node: node, file: file, path: "")
+    }
+
+    /// YAML anchors and aliases are refused: memwall files do not need them, and nested
+    /// aliases expand exponentially (a 462-byte document took 30 s to compose).
+    /// An anchor is `&name` starting a token: at a line start or after a space, `[`, `{` or `,`.
+    static func refuseAnchors(_ text: String, file: String) throws(SpecError) {
+        let characters = Array(text)
+        var line = 1, column = 0
+        var previous: Character = "\n"
+        var quote: Character?       // inside '...' or "..." on this line
+        var comment = false
+        for (index, character) in characters.enumerated() {
+            column += 1
+            if character == "\n" {
+                line += 1; column = 0; quote = nil; comment = false; previous = "\n"
+                continue
+            }
+            defer { previous = character }
+            if comment { continue }
+            if let open = quote {
+                if character == open { quote = nil }
+                continue
+            }
+            let tokenStart = previous.isWhitespace || "[{,:".contains(previous)
+            guard tokenStart else { continue }
+            switch character {
+            case "\"", "'": quote = character
+            case "#" where previous.isWhitespace: comment = true
+            case "&", "*":
+                // An anchor or alias needs a name right after the sigil; `a & b` and `2 * 3` are text.
+                let next = index + 1 < characters.count ? characters[index + 1] : " "
+                guard !next.isWhitespace, next.isLetter || next.isNumber || next == "_" || next == "-" else { continue }
+                throw SpecError(file: file, line: line, column: column,
+                                message: "YAML anchors and aliases ('\(character)\(next)...') are not supported; expected every value written out")
+            default: break
+            }
+        }
     }
 
     /// Reads and parses a file from disk.
@@ -66,13 +104,34 @@ public struct SpecDocument: Sendable {
         return ns.localizedDescription
     }
 
-    private static func describe(_ error: YamlError, file: String) -> SpecError {
+    /// Yams reports a duplicate key at the start of its mapping; the line users need is the
+    /// second `key:` at or after it (block style), or the mapping's own line (flow style).
+    static func secondOccurrence(of key: String, in text: String, from firstLine: Int) -> Int? {
+        var seen = 0
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 >= firstLine {
+            var line = raw.drop(while: \.isWhitespace)
+            if line.hasPrefix("- ") { line = line.dropFirst(2).drop(while: \.isWhitespace) }
+            for form in [key + ":", "\"\(key)\":", "'\(key)':"] where line.hasPrefix(form) {
+                seen += 1
+                if seen == 2 { return index + 1 }
+            }
+        }
+        return nil
+    }
+
+    private static func describe(_ error: YamlError, file: String, text: String) -> SpecError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
             let prefix = context.map { "\($0.text) " } ?? ""
             return SpecError(file: file, line: mark.line, column: mark.column,
                              message: "malformed YAML/JSON: \(prefix)\(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            let line = secondOccurrence(of: duplicates.sorted().first ?? "", in: text, from: context.mark.line)
+            return SpecError(file: file, line: line ?? context.mark.line, column: line == nil ? context.mark.column : nil,
+                             keyPath: duplicates.sorted().first ?? "",
+                             message: "duplicate key \(keys) in one mapping; expected each key once")
         case let .reader(problem, offset, _, _):
             return SpecError(file: file, message: "unreadable text: \(problem)\(offset.map { " at byte \($0)" } ?? "")")
         default:

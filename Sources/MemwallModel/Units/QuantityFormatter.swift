@@ -19,7 +19,8 @@ public enum QuantityFormatter {
         default:
             prefixes = [("E", 1e18), ("P", 1e15), ("T", 1e12), ("G", 1e9), ("M", 1e6), ("k", 1e3), ("", 1)]
         }
-        let magnitude = abs(value)
+        // Choose the prefix on the value as it will print, so 999.96e9 B is "1 TB", not "1000 GB".
+        let magnitude = abs(roundedToSignificantDigits(value, significantDigits))
         let chosen = prefixes.first { magnitude >= $0.1 } ?? prefixes[prefixes.count - 1]
         let scaled = magnitude == 0 ? 0 : value / chosen.1
         let symbol: String
@@ -38,6 +39,13 @@ public enum QuantityFormatter {
         return number(scaled, significantDigits) + " " + symbol
     }
 
+    /// `value` rounded to `digits` significant digits.
+    static func roundedToSignificantDigits(_ value: Double, _ digits: Int) -> Double {
+        guard value.isFinite, value != 0 else { return value }
+        let scale = pow(10, Double(digits - 1 - Int(floor(log10(abs(value))))))
+        return (value * scale).rounded() / scale
+    }
+
     /// A count with a decimal prefix: `1.074 G` for 1073741824 (FLOPs, tokens).
     public static func count(_ value: Double, significantDigits: Int = 4) -> String {
         let prefixes: [(String, Double)] = [("E", 1e18), ("P", 1e15), ("T", 1e12), ("G", 1e9), ("M", 1e6), ("k", 1e3)]
@@ -52,7 +60,7 @@ public enum QuantityFormatter {
         let magnitude = Int(floor(log10(abs(value))))
         let decimals = max(0, digits - 1 - magnitude)
         if magnitude >= 15 || magnitude < -4 {
-            return String(format: "%.\(max(0, digits - 1))g", value)
+            return String(format: "%.\(max(1, digits))g", value)   // %g's precision counts significant digits
         }
         var text = String(format: "%.\(decimals)f", value)
         if text.contains(".") {

@@ -27,7 +27,8 @@ public enum DType: String, Sendable, CaseIterable, Hashable, Codable, Comparable
         case .tf32: [.fp32]
         case .fp32: [.fp64]
         case .fp64: []
-        case .int32, .int64: [.fp32, .fp64]
+        case .int32: [.fp32, .fp64]
+        case .int64: [.fp64]
         }
     }
 

@@ -40,8 +40,8 @@ public struct ModelConfig: Sendable, Hashable {
         self.maxPositionEmbeddings = maxPositionEmbeddings
     }
 
-    /// Keys that identify a document as a model config.
-    static let signatureKeys = ["hidden_size", "num_hidden_layers", "num_attention_heads"]
+    /// The key that identifies a document as a model config; the others are then required.
+    static let signatureKey = "hidden_size"
 
     /// Reads the config fields; `value` is the document root.
     public init(_ value: SpecValue) throws(SpecError) {

@@ -71,8 +71,11 @@ public enum ShapeExpression {
                     value = result
                 } else {
                     guard rhs != 0 else { throw .divisionByZero }
-                    guard value % rhs == 0 else { throw .inexactDivision(value, rhs) }
-                    value /= rhs
+                    let (remainder, remainderOverflow) = value.remainderReportingOverflow(dividingBy: rhs)
+                    let (quotient, quotientOverflow) = value.dividedReportingOverflow(by: rhs)
+                    if remainderOverflow || quotientOverflow { throw .overflow }   // Int.min / -1
+                    guard remainder == 0 else { throw .inexactDivision(value, rhs) }
+                    value = quotient
                 }
             }
         }

@@ -141,11 +141,15 @@ extension TransformerGraphBuilder {
     /// shape arithmetic runs, naming the tensor and the limit.
     public func checkSize() throws(GraphIssue) {
         let c = config, p = parameters
-        let widest = max(c.hiddenSize, c.intermediateSize, c.vocabSize, c.attentionHeads * c.headDim,
-                         c.localExperts ?? 1)
+        let (keys, keysOverflow) = p.contextLen.addingReportingOverflow(p.seqLen)
+        guard !keysOverflow else {
+            throw GraphIssue(message: "context_len + seq_len overflows, so the KV cache tensor would hold more than 2^53 elements; expected a smaller context")
+        }
         let candidates: [(String, [Int])] = [
-            ("activations", [p.batch, p.seqLen, max(1, c.expertsPerToken ?? 1), widest]),
-            ("KV cache", [p.batch, p.contextLen + p.seqLen, c.keyValueHeads, c.headDim]),
+            ("activations", [p.batch, p.seqLen, max(1, c.expertsPerToken ?? 1),
+                             max(c.hiddenSize, c.intermediateSize, c.vocabSize, c.localExperts ?? 1)]),
+            ("attention", [p.batch, p.seqLen, c.attentionHeads, c.headDim]),
+            ("KV cache", [p.batch, keys, c.keyValueHeads, c.headDim]),
             ("expert weights", [c.localExperts ?? 1, c.hiddenSize, c.intermediateSize]),
             ("embedding table", [c.vocabSize, c.hiddenSize]),
         ]

@@ -23,7 +23,7 @@ public enum WorkloadLoader {
         if top.contains("model") {
             return try modelWorkload(top, document: document, overrides: overrides)
         }
-        if ModelConfig.signatureKeys.allSatisfy(top.contains) {
+        if top.contains(ModelConfig.signatureKey) {
             let name = URL(fileURLWithPath: document.file).deletingPathExtension().deletingPathExtension().lastPathComponent
             let values = try parameterValues(from: [:], overrides: overrides)
             return try build(config: ModelConfig(document.root), at: document.root, modelName: name,
