@@ -59,6 +59,11 @@ public struct Totals: Sendable, Hashable {
     public var cost: Double?
     public var tokens: Int?
     public var tokensPerSecond: Double?
+    /// Cost of a million tokens at this rate, when there is a price and a token count.
+    public var costPerMillionTokens: Double? {
+        guard let cost, let tokens, tokens > 0 else { return nil }
+        return cost / Double(tokens) * 1e6
+    }
     /// FLOPs / total time, the rate actually achieved.
     public var achievedFlopsPerSecond: Double
 }

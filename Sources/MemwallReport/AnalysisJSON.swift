@@ -51,6 +51,7 @@ public enum AnalysisJSON {
                 flops: t.flops, bytes_by_tier: byTier(t.bytesByTier), time_s: t.time,
                 time_in_ops_bound_by_s: Dictionary(uniqueKeysWithValues: t.timeByBound.map { ($0.key.name(tiers: tiers), $0.value) }),
                 bound: t.bound.name(tiers: tiers), energy_j: t.energy, energy_at_tdp_j: t.energyAtTDP, cost_usd: t.cost,
+                cost_usd_per_million_tokens: t.costPerMillionTokens,
                 tokens: t.tokens, tokens_per_s: t.tokensPerSecond, achieved_flops_per_s: t.achievedFlopsPerSecond)
             let f = r.footprint
             footprint = FootprintEntry(tier: f.tierName, weights_bytes: f.weightBytes, kv_cache_bytes: f.kvCacheBytes,
@@ -98,6 +99,7 @@ public enum AnalysisJSON {
         public var energy_j: Double
         public var energy_at_tdp_j: Double?
         public var cost_usd: Double?
+        public var cost_usd_per_million_tokens: Double?
         public var tokens: Int?
         public var tokens_per_s: Double?
         public var achieved_flops_per_s: Double

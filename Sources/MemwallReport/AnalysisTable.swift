@@ -44,7 +44,11 @@ public enum AnalysisTable {
         out += "energy          \(q(t.energy, .joules)) dynamic (tiers and engines with energy figures)"
         if let tdp = t.energyAtTDP { out += "; \(q(tdp, .joules)) at board power" }
         out += "\n"
-        if let cost = t.cost { out += "cost            $\(QuantityFormatter.number(cost, 4))\n" }
+        if let cost = t.cost {
+            out += "cost            $\(QuantityFormatter.number(cost, 4))"
+            if let perMillion = t.costPerMillionTokens { out += " ($\(QuantityFormatter.number(perMillion, 4)) per million tokens)" }
+            out += "\n"
+        }
 
         let f = result.footprint
         out += "footprint       \(q(f.totalBytes, .bytes)) of \(q(f.capacityBytes, .bytes)) \(f.tierName): "

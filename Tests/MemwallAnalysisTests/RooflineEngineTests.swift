@@ -69,6 +69,9 @@ import Testing
         #expect(result.totals.energyAtTDP == 500 * result.totals.time)
         #expect(abs(result.totals.cost! - result.totals.time * 3.6 / 3600) < 1e-18)
         #expect(result.totals.tokensPerSecond == Double(m) / result.totals.time)
+        // $3.60/h is $0.001/s: a million tokens at m tokens per step cost 1e6 / m steps x time x $0.001.
+        let perMillion = try #require(result.totals.costPerMillionTokens)
+        #expect(abs(perMillion - 1e6 / Double(m) * result.totals.time * 0.001) <= 1e-12 * perMillion)
     }
 
     @Test func moreBandwidthNeverSlowsAnOp() throws {
