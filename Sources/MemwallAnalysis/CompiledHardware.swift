@@ -11,6 +11,12 @@ public struct CompiledHardware: Sendable {
     public let energyPerByte: [Double]
     public let mainMemoryIndex: Int
     public let overheadPerOp: Double
+    /// `fastCapacity[t]`: the fast memory a kernel tile has when it reads from tier t — the
+    /// capacity of every nearer tier at the same sharing level as tier t-1 (per instance:
+    /// registers + SMEM of one SM; or the shared L2). Index 0 is unused (0).
+    public let fastCapacity: [Double]
+    public let instances: [Int]
+    public let isCache: [Bool]
 
     /// The engine that runs one class of op in one dtype, and at what rate.
     public struct EngineChoice: Sendable, Hashable {
@@ -33,6 +39,13 @@ public struct CompiledHardware: Sendable {
         energyPerByte = hardware.memory.map { $0.energyPerByte?.value ?? 0 }
         mainMemoryIndex = hardware.mainMemoryIndex
         overheadPerOp = hardware.overheads.perOp.value
+        fastCapacity = hardware.memory.indices.map { tier in
+            guard tier > 0 else { return 0 }
+            let level = hardware.memory[tier - 1].instances
+            return hardware.memory[..<tier].filter { $0.instances == level }.reduce(0) { $0 + $1.capacity.value }
+        }
+        instances = hardware.memory.map(\.instances)
+        isCache = hardware.memory.map { $0.role == .cache }
 
         func best(_ opClass: OpClass, _ dtype: DType) -> EngineChoice? {
             var choice: EngineChoice?

@@ -6,6 +6,9 @@ import MemwallModel
 /// bytes at every tier. `bytes[t]` is the traffic between tier `t` and the
 /// compute side of it (for the nearest tier, the traffic into the engines).
 public protocol IOModel: Sendable {
+    /// How reports name the model.
+    var name: String { get }
+
     /// Fills `bytes` (one slot per tier, nearest first, already zeroed).
     func bytesMoved(by op: Op, cost: OpCost, workload: Workload, hardware: CompiledHardware,
                     into bytes: inout UnsafeMutableBufferPointer<Double>)
@@ -20,6 +23,8 @@ public protocol IOModel: Sendable {
 /// Tiling-aware models (GEMM, FlashAttention) replace it per kernel family.
 public struct CompulsoryTraffic: IOModel {
     public init() {}
+
+    public var name: String { "compulsory" }
 
     public func bytesMoved(by op: Op, cost: OpCost, workload: Workload, hardware: CompiledHardware,
                            into bytes: inout UnsafeMutableBufferPointer<Double>) {

@@ -6,7 +6,7 @@ import MemwallModel
 public struct RooflineEngine: Sendable {
     public var ioModel: any IOModel
 
-    public init(ioModel: any IOModel = CompulsoryTraffic()) {
+    public init(ioModel: any IOModel = HierarchicalTraffic()) {
         self.ioModel = ioModel
     }
 
@@ -101,7 +101,7 @@ public struct RooflineEngine: Sendable {
         return AnalysisResult(
             hardwareName: hardware.name, hardwareID: hardware.id, workloadName: workload.name,
             workloadParameters: workload.parameters.map { KeyValue($0.key, $0.value) },
-            tierNames: compiled.tierNames, mainMemoryIndex: main, ioModel: String(describing: type(of: ioModel)),
+            tierNames: compiled.tierNames, mainMemoryIndex: main, ioModel: ioModel.name,
             ops: results, totals: totals,
             footprint: FootprintAnalysis.footprint(of: workload, in: hardware.mainMemory),
             warnings: warnings)

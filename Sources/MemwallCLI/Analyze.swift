@@ -18,12 +18,13 @@ struct Analyze: ParsableCommand {
         """)
 
     @OptionGroup var inputs: AnalysisInputs
+    @OptionGroup var engineOptions: EngineOptions
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
         let hardware = try inputs.loadHardware()
         let workload = try inputs.loadWorkload()
-        let result = try failing { try RooflineEngine().analyze(workload, on: hardware) }
+        let result = try failing { try engineOptions.engine.analyze(workload, on: hardware) }
         let text: String
         switch outputOptions.format {
         case .table: text = AnalysisTable.render(result)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MemwallAnalysis
 import MemwallModel
 import MemwallReport
 
@@ -29,6 +30,30 @@ struct AnalysisInputs: ParsableArguments {
         try failing {
             let parsed = try overrides.map { text throws(SpecError) in try ParameterOverride(parsing: text) }
             return try WorkloadLoader.load(contentsOf: workload, overrides: parsed)
+        }
+    }
+}
+
+extension HierarchicalTraffic.AttentionAlgorithm: ExpressibleByArgument {}
+
+/// How bytes per tier are counted: the choice of IO model and attention algorithm.
+struct EngineOptions: ParsableArguments {
+    enum Model: String, CaseIterable, ExpressibleByArgument { case hierarchical, compulsory }
+
+    @Option(name: .customLong("io-model"), help: ArgumentHelp(
+        "hierarchical: each kernel's tiled algorithm at every tier boundary; compulsory: every operand byte crosses each tier once (a lower bound).",
+        valueName: "model"))
+    var ioModel: Model = .hierarchical
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Attention algorithm for prefill: flash2, flash1, standard (S and P through memory) or square-tile (for fast memories below d^2). Decode steps use split-KV.",
+        valueName: "algorithm"))
+    var attention: HierarchicalTraffic.AttentionAlgorithm = .flash2
+
+    var engine: RooflineEngine {
+        switch ioModel {
+        case .hierarchical: RooflineEngine(ioModel: HierarchicalTraffic(attention: attention))
+        case .compulsory: RooflineEngine(ioModel: CompulsoryTraffic())
         }
     }
 }

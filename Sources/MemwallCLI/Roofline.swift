@@ -14,6 +14,7 @@ struct Roofline: ParsableCommand {
         """)
 
     @OptionGroup var inputs: AnalysisInputs
+    @OptionGroup var engineOptions: EngineOptions
 
     @Option(name: .long, help: ArgumentHelp("SVG file to write (standard output when omitted).", valueName: "file"))
     var output: String?
@@ -21,7 +22,7 @@ struct Roofline: ParsableCommand {
     func run() throws {
         let hardware = try inputs.loadHardware()
         let workload = try inputs.loadWorkload()
-        let result = try failing { try RooflineEngine().analyze(workload, on: hardware) }
+        let result = try failing { try engineOptions.engine.analyze(workload, on: hardware) }
         try Console.write(RooflinePlot.render(result, hardware: hardware), to: output)
     }
 }

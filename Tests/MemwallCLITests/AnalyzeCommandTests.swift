@@ -60,7 +60,7 @@ import Testing
 
         // Hardware: the tiers and main memory the shipped file declares.
         let tiers = try Shipped.tierNames(ofHardware: Shipped.h100File)
-        #expect(tiers == ["smem", "l2", "hbm"])
+        #expect(tiers == ["rf", "smem", "l2", "hbm"])
         #expect(doc.hardware.tiers == tiers)
         #expect(doc.hardware.main_memory == (try Shipped.topLevelValue("main_memory", in: Shipped.h100File)))
         #expect(doc.hardware.name == (try Shipped.topLevelValue("name", in: Shipped.h100File)))

@@ -43,11 +43,12 @@ struct HardwareLoadingTests {
         }
         #expect(hardware.mainMemory.name == "hbm")
         #expect(hardware.mainMemory.role == .managed)
-        #expect(hardware.memory.map(\.name) == ["smem", "l2", "hbm"])  // nearest first
-        #expect(hardware.memory[1].role == .cache)
-        // Nearest tiers are smaller and faster than main memory.
+        #expect(hardware.memory.map(\.name) == ["rf", "smem", "l2", "hbm"])  // nearest first
+        let l2 = try #require(hardware.tier("l2"))
+        #expect(l2.role == .cache)
+        // Nearer tiers are smaller and faster than main memory.
         #expect(hardware.memory[0].totalCapacity < hardware.mainMemory.totalCapacity)
-        #expect(hardware.memory[1].bandwidth! > hardware.mainMemory.bandwidth!)
+        #expect(l2.bandwidth! > hardware.mainMemory.bandwidth!)
         #expect(hardware.power.map { !$0.source.isEmpty } == true)
         #expect(hardware.price.map { !$0.source.isEmpty } == true)
         // The tensor core runs matrix ops only; the CUDA cores run both classes.
@@ -80,12 +81,16 @@ struct HardwareLoadingTests {
         // Datasheet: Max TDP up to 700 W.
         #expect(h100.power?.tdp.value == 700)
         // deviceQuery: L2 52,428,800 B = 50 MiB.
-        #expect(h100.memory[1].capacity.value == 52_428_800)
+        #expect(h100.tier("l2")?.capacity.value == 52_428_800)
         // CUDA programming guide, CC 9.0: one block can address 227 KiB of shared memory; 132 SMs.
-        #expect(h100.memory[0].capacity.value == 227 * 1024)
-        #expect(h100.memory[0].instances == 132)
-        #expect(h100.memory[0].totalCapacity.value == 227 * 1024 * 132)
-        #expect(h100.memory[0].sharedBy == "sm")
+        let smem = try #require(h100.tier("smem"))
+        #expect(smem.capacity.value == 227 * 1024)
+        #expect(smem.instances == 132)
+        #expect(smem.totalCapacity.value == 227 * 1024 * 132)
+        #expect(smem.sharedBy == "sm")
+        // Same table: 64 K 32-bit registers per SM.
+        #expect(h100.tier("rf")?.capacity.value == Double(65_536 * 4))
+        #expect(h100.tier("rf")?.instances == 132)
         // Datasheet SXM: NVLink 900 GB/s, PCIe Gen5 128 GB/s.
         #expect(h100.links.map(\.name) == ["nvlink", "pcie"])
         #expect(isClose(h100.links[0].bandwidth.value, 900e9))
@@ -107,7 +112,8 @@ struct HardwareLoadingTests {
         #expect(isClose(a100.mainMemory.bandwidth!.value, 5120 * 2 * 1215e6 / 8, relative: 1e-3))
         #expect(a100.mainMemory.capacity.value == 40 * Self.gib)
         // Whitepaper Table 4: L2 40960 KB = 40 MiB; TDP 400 W.
-        #expect(a100.memory[1].capacity.value == 40960 * 1024)
+        #expect(a100.tier("l2")?.capacity.value == Double(40960 * 1024))
+        #expect(a100.tier("rf")?.capacity.value == Double(65_536 * 4))
         #expect(a100.power?.tdp.value == 400)
     }
 
@@ -370,4 +376,9 @@ struct HardwareLoadingTests {
         #expect(error?.file == path)
         #expect(error?.message.hasPrefix("no such file") == true)
     }
+}
+
+extension Hardware {
+    /// The tier named `name`, for tests that should not depend on tier order.
+    func tier(_ name: String) -> MemoryTier? { memory.first { $0.name == name } }
 }
