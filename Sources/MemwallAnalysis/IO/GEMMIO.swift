@@ -9,8 +9,9 @@ import Foundation
 /// `m*k*ceil(n/bn)*a + k*n*ceil(m/bm)*b + m*n*c` (+ `n*ceil(m/bm)` bias elements).
 ///
 /// Tile choice: the square tile that fits, `b = floor(root of c*b^2 + (a+b')*b = M)`,
-/// clipped to the matrix, with the other side grown to fill M; the cheaper of the
-/// two orientations. For the continuous problem min mnk(1/bm + 1/bn) s.t. bm*bn <= M
+/// clipped to the matrix, with the other side grown to fill M, in either orientation;
+/// and the balanced tile with the same number of tiles along a side
+/// (`ceil(m / ceil(m/b))`), which frees room to widen the other side. The cheapest wins. For the continuous problem min mnk(1/bm + 1/bn) s.t. bm*bn <= M
 /// the square tile is optimal (AM-GM), which is the classical argument.
 public struct GEMMIO: KernelIOModel {
     public var m: Double, k: Double, n: Double
@@ -38,18 +39,27 @@ public struct GEMMIO: KernelIOModel {
         guard c + a + b <= M else { return nil }
         let square = floor((-(a + b) + sqrt((a + b) * (a + b) + 4 * c * M)) / (2 * c))
         var best: (bm: Double, bn: Double, bytes: Double)?
-        for rowsFirst in [true, false] {
+        func consider(bm rawRows: Double?, bn rawCols: Double?) {
             var bm: Double, bn: Double
-            if rowsFirst {
-                bm = max(1, min(m, square))
+            if let rows = rawRows {
+                bm = max(1, min(m, rows))
                 bn = max(1, min(n, floor((M - bm * a) / (bm * c + b))))
             } else {
-                bn = max(1, min(n, square))
+                bn = max(1, min(n, rawCols ?? 1))
                 bm = max(1, min(m, floor((M - bn * b) / (bn * c + a))))
             }
+            guard bm * bn * c + bm * a + bn * b <= M else { return }
             let bytes = streamed(bm: bm, bn: bn)
             if bytes < (best?.bytes ?? .infinity) { best = (bm, bn, bytes) }
         }
+        // The square tile in either orientation, and the balanced tile with the same tile count
+        // (ceil(m / ceil(m/b)) rows), which leaves room to widen the other side.
+        let balancedRows = (m / (m / square).rounded(.up)).rounded(.up)
+        let balancedCols = (n / (n / square).rounded(.up)).rounded(.up)
+        consider(bm: square, bn: nil)
+        consider(bm: nil, bn: square)
+        consider(bm: balancedRows, bn: nil)
+        consider(bm: nil, bn: balancedCols)
         return best.map { ($0.bm, $0.bn) }
     }
 
