@@ -36,6 +36,18 @@ run 1 analyze --hardware $h100 --workload Workloads/llama-3-70b-decode.yaml --ou
 run 0 roofline --hardware $h100 --workload Workloads/llama-3-8b-prefill.yaml --output "$out/roofline-llama-3-8b-prefill-h100.svg"
 run 0 roofline --hardware $h100 --workload Workloads/llama-3-8b-decode.yaml --set batch=64 --output "$out/roofline-llama-3-8b-decode-b64-h100.svg"
 run 0 roofline --hardware $a100 --workload Workloads/graphs/gpt2-block.yaml --output "$out/roofline-gpt2-block-a100-40gb.svg"
+# Long-context prefill: standard attention is HBM-bound, FlashAttention-2 compute-bound.
+for attention in standard flash2; do
+  run 0 analyze --hardware $h100 --workload Workloads/llama-3-8b-prefill.yaml --set seq_len=32768 --attention $attention \
+    --output "$out/llama-3-8b-prefill-32k-$attention-h100.txt"
+done
+# IO per tier boundary, and sweeps against fast memory and sequence length.
+run 0 io --kernel attention --seq 8192 --heads 32 --kv-heads 8 --causal --hardware $h100 --output "$out/io-attention-8k-h100.txt"
+run 0 io --kernel attention --seq 4096 --head-dim 64 --sweep-fast-memory 16KiB:16MiB \
+  --output "$out/io-attention-vs-fast-memory.csv" --plot "$out/io-attention-vs-fast-memory.svg"
+run 0 io --kernel attention --head-dim 128 --fast-memory 192KiB --sweep-seq 512:65536:8 --causal \
+  --output "$out/io-attention-vs-seq.csv" --plot "$out/io-attention-vs-seq.svg"
+run 0 io --kernel gemm --m 4096 --k 4096 --n 4096 --hardware $h100 --output "$out/io-gemm-4096-h100.txt"
 
 if $check; then
   if ! diff -r -u Reports "$out" >&2; then

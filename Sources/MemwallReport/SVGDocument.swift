@@ -16,9 +16,18 @@ public struct SVGDocument: Sendable {
         body.append("<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"\(dashed)/>")
     }
 
-    public mutating func circle(_ x: Double, _ y: Double, radius: Double, fill: String, title: String? = nil) {
+    /// A path from `d` (build coordinates with ``coordinate(_:)``), unfilled.
+    public mutating func path(_ d: String, stroke: String, width: Double, dash: String? = nil, title: String? = nil) {
+        let dashed = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
         let tooltip = title.map { "<title>\(escape($0))</title>" } ?? ""
-        body.append("<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(f(radius))\" fill=\"\(fill)\" fill-opacity=\"0.85\">\(tooltip)</circle>")
+        body.append("<path d=\"\(d)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"\(dashed) stroke-linejoin=\"round\">\(tooltip)</path>")
+    }
+
+    public mutating func circle(_ x: Double, _ y: Double, radius: Double, fill: String, title: String? = nil,
+                                opacity: Double = 0.85) {
+        let tooltip = title.map { "<title>\(escape($0))</title>" } ?? ""
+        let faded = opacity < 1 ? " fill-opacity=\"\(opacity)\"" : ""
+        body.append("<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(f(radius))\" fill=\"\(fill)\"\(faded)>\(tooltip)</circle>")
     }
 
     public mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String = "none") {
@@ -40,9 +49,13 @@ public struct SVGDocument: Sendable {
         return out
     }
 
-    private func f(_ value: Double) -> String {
+    private func f(_ value: Double) -> String { Self.coordinate(value) }
+
+    /// A coordinate with one decimal; never traps (non-finite values print as 0).
+    public static func coordinate(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
         let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : String(rounded)
     }
 
     private func escape(_ text: String) -> String {
