@@ -99,3 +99,41 @@ import Testing
         #expect(abs(gate.bytesByTier[main] - expected) / expected < 1e-12)
     }
 }
+
+/// The IO models change the verdict where the papers say they should.
+@Suite struct AttentionAlgorithmVerdictTests {
+    /// At 32k context on H100, standard attention moves S and P through HBM (4 N^2 words per
+    /// head, intensity about d/2 FLOP/B, far below the ridge of about 295) and is HBM-bound;
+    /// FlashAttention-2 keeps them on chip and is compute-bound.
+    @Test func longContextPrefillStandardIsMemoryBoundFlashIsComputeBound() throws {
+        let h100 = try Fixtures.hardware("nvidia-h100-sxm-80gb")
+        let workload = try Fixtures.workload("Workloads/llama-3-8b-prefill.yaml", ["seq_len=32768"])
+        let hbm = h100.mainMemoryIndex
+        let standard = try RooflineEngine(ioModel: HierarchicalTraffic(attention: .standard)).analyze(workload, on: h100)
+        let flash = try RooflineEngine(ioModel: HierarchicalTraffic(attention: .flash2)).analyze(workload, on: h100)
+        let a = try #require(standard.ops.first { $0.name == "layers.0.attention" })
+        let b = try #require(flash.ops.first { $0.name == "layers.0.attention" })
+        #expect(a.bound == .memory(hbm))
+        #expect(b.bound == .compute)
+        // Standard attention's HBM traffic is at least S and P written and read once per head in bf16.
+        let n = 32768.0
+        #expect(a.bytesByTier[hbm] >= 32 * 4 * n * n * 2)
+        #expect(b.bytesByTier[hbm] < a.bytesByTier[hbm] / 100)
+        #expect(a.flops == b.flops)
+    }
+
+    /// Decode attention reads the KV cache once per KV head (GQA packed), plus the split-KV
+    /// partials: 9 splits = min(ceil(132 SMs / 8 KV heads), ceil(4097 keys / 512)).
+    @Test func decodeAttentionReadsTheCacheOnce() throws {
+        let h100 = try Fixtures.hardware("nvidia-h100-sxm-80gb")
+        let workload = try Fixtures.workload("Workloads/llama-3-8b-decode.yaml")
+        let result = try RooflineEngine().analyze(workload, on: h100)
+        let op = try #require(result.ops.first { $0.name == "layers.0.attention" })
+        let cache = 2.0 * 4097 * 8 * 128 * 2                          // K and V, 8 KV heads, bf16
+        let splits = 9.0, rows = 4.0, problems = 8.0                   // 4 query heads stacked per KV head
+        let queries = problems * splits * rows * 128 * 2               // stacked Q read by every split
+        let output = problems * rows * 128 * 2
+        let partials = 2 * problems * splits * rows * 129 * 4          // fp32 partial O and LSE, written and read
+        #expect(op.bytesByTier[h100.mainMemoryIndex] == cache + queries + output + partials)
+    }
+}
