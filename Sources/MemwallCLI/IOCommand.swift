@@ -154,7 +154,7 @@ struct IOCommand: ParsableCommand {
         case .csv: text = IOReport.csv(report)
         case .json: text = try IOReport.json(report)
         }
-        if let plot { try IOSetup.writeFile(IOReport.plot(report), to: plot, option: "--plot") }
+        if let plot { try Console.write(IOReport.plot(report), to: plot, option: "--plot") }
         try Console.write(text, to: output)
     }
 }

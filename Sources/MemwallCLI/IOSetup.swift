@@ -308,19 +308,6 @@ struct IOSetup {
         }
     }
 
-    /// Writes `text` to `path`, naming `option` in errors.
-    static func writeFile(_ text: String, to path: String, option: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw CommandFailure.badInput("\(option) \(path): is a directory; expected a file path")
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CommandFailure.badInput("\(option) \(path): cannot write file; expected a writable path in an existing folder")
-        }
-    }
-
     // MARK: Models
 
     /// The attention shape with `sequence` as --seq (queries and keys; keys for decode).
