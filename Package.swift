@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MemwallModel", targets: ["MemwallModel"]),
         .library(name: "MemwallAnalysis", targets: ["MemwallAnalysis"]),
         .library(name: "MemwallReport", targets: ["MemwallReport"]),
+        .library(name: "MemwallExecutor", targets: ["MemwallExecutor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +48,18 @@ let package = Package(
             name: "MemwallAnalysis",
             dependencies: ["MemwallModel"]
         ),
+        // GSL behind Swift wrappers (BLAS, least squares); nothing else touches CGSL.
+        .target(
+            name: "MemwallNumerics",
+            dependencies: ["CGSL"]
+        ),
+        // Reference kernels on an instrumented memory hierarchy. Optimised even in debug
+        // builds: the tests run kernels over millions of words.
+        .target(
+            name: "MemwallExecutor",
+            dependencies: ["MemwallAnalysis", "MemwallModel", "MemwallNumerics"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         .target(
             name: "MemwallReport",
             dependencies: ["MemwallModel", "MemwallAnalysis"]
@@ -54,7 +67,7 @@ let package = Package(
         .target(
             name: "MemwallCLI",
             dependencies: [
-                "MemwallModel", "MemwallAnalysis", "MemwallReport",
+                "MemwallModel", "MemwallAnalysis", "MemwallReport", "MemwallExecutor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,6 +85,9 @@ let package = Package(
         .testTarget(name: "MemwallAnalysisTests", dependencies: ["MemwallAnalysis", "MemwallModel", "_TestSupport"]),
         .testTarget(name: "MemwallReportTests", dependencies: ["MemwallReport", "MemwallAnalysis", "MemwallModel", "_TestSupport"]),
         .testTarget(name: "MemwallCLITests", dependencies: ["MemwallCLI", "MemwallModel", "_TestSupport"]),
+        .testTarget(name: "MemwallNumericsTests", dependencies: ["MemwallNumerics", "_TestSupport"]),
+        .testTarget(name: "MemwallExecutorTests",
+                    dependencies: ["MemwallExecutor", "MemwallAnalysis", "MemwallNumerics", "MemwallModel", "_TestSupport"]),
         .testTarget(name: "CLibrariesTests", dependencies: ["CGSL", "CGLPK"]),
     ]
 )

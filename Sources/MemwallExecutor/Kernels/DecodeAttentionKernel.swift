@@ -1,0 +1,92 @@
+import Foundation
+import MemwallAnalysis
+
+/// Split-KV decode attention as ``DecodeAttentionIO`` counts it: per (batch, kv head),
+/// the group's query rows are stacked; each of `splits` key chunks loads the stacked
+/// queries and its K/V (in blocks that fit beside them), and writes a partial output
+/// and log-sum-exp; a reduction combines the partials row by row. One split writes O directly.
+public enum DecodeAttentionKernel {
+    public static func run(_ operands: AttentionOperands, splits: Int, memory: MemoryHierarchy) throws(ExecutorError) {
+        guard operands.shape.packGQA else { throw .invalidShape("decode attention stacks GQA groups; expected packGQA on") }
+        let d = operands.d, rows = operands.rowsPerProblem, keys = operands.keys
+        let splitCount = max(1, min(splits, keys))
+        let free = memory.fastCapacityWords - memory.fastWordsInUse
+        let blockKeys = (free - 2 * rows * d - 2 * rows) / (2 * d + rows)
+        guard blockKeys >= 1 else {
+            throw .capacityExceeded(requested: 2 * rows * d + 2 * rows + 2 * d + rows, inUse: memory.fastWordsInUse,
+                                    capacity: memory.fastCapacityWords)
+        }
+        let qTile = try memory.allocate(rows: rows, cols: d), oTile = try memory.allocate(rows: rows, cols: d)
+        let mTile = try memory.allocate(rows: rows, cols: 1), lTile = try memory.allocate(rows: rows, cols: 1)
+        let kTile = try memory.allocate(rows: blockKeys, cols: d), vTile = try memory.allocate(rows: blockKeys, cols: d)
+        let sTile = try memory.allocate(rows: rows, cols: blockKeys)
+        var tiles = [qTile, oTile, mTile, lTile, kTile, vTile, sTile]
+        defer { for tile in tiles { memory.release(tile) } }
+
+        let partialO = memory.slowArray(rows: operands.problems * splitCount * rows, cols: d)
+        let partialL = memory.slowArray(rows: operands.problems * splitCount * rows, cols: 1)
+        for problem in 0..<operands.problems {
+            let kvBase = operands.keyBase(problem: problem)
+            for split in 0..<splitCount {
+                let lower = split * keys / splitCount, upper = (split + 1) * keys / splitCount
+                operands.loadRows(operands.q, problem: problem, rows: 0..<rows, into: qTile, memory: memory)
+                oTile.fill(0)
+                mTile.fill(-.infinity)
+                lTile.fill(0)
+                for first in stride(from: lower, to: upper, by: blockKeys) {
+                    let width = min(blockKeys, upper - first)
+                    memory.load(operands.k, rows: (kvBase + first)..<(kvBase + first + width), cols: 0..<d, into: kTile)
+                    memory.load(operands.v, rows: (kvBase + first)..<(kvBase + first + width), cols: 0..<d, into: vTile)
+                    OnlineSoftmax.scores(sTile, q: qTile, k: kTile, rows: rows, cols: width, d: d) { r, c in
+                        operands.visible(position: operands.queryRow(problem: problem, row: r).position, key: first + c)
+                    }
+                    for r in 0..<rows {
+                        let factor = OnlineSoftmax.update(row: r, scores: sTile, cols: width, m: &mTile.storage[r], l: &lTile.storage[r])
+                        OnlineSoftmax.accumulate(row: r, o: oTile, factor: factor, p: sTile, cols: width, v: vTile, d: d)
+                    }
+                }
+                for r in 0..<rows {
+                    let l = lTile[r]
+                    if l > 0 { for x in 0..<d { oTile[r * d + x] /= l } }
+                    lTile[r] = l > 0 ? mTile[r] + log(l) : -.infinity
+                }
+                if splitCount == 1 {
+                    operands.storeRows(oTile, to: operands.o, problem: problem, rows: 0..<rows, memory: memory)
+                } else {
+                    let base = (problem * splitCount + split) * rows
+                    memory.store(oTile, to: partialO, rows: base..<(base + rows), cols: 0..<d)
+                    memory.store(lTile, to: partialL, rows: base..<(base + rows), cols: 0..<1)
+                }
+            }
+        }
+        guard splitCount > 1 else { return }
+        // Reduction: per row, weight each split's output by exp(LSE_s - LSE).
+        for tile in tiles { memory.release(tile) }
+        tiles = []
+        let parts = try memory.allocate(rows: splitCount, cols: d), lse = try memory.allocate(rows: splitCount, cols: 1)
+        let out = try memory.allocate(rows: 1, cols: d)
+        tiles = [parts, lse, out]
+        for problem in 0..<operands.problems {
+            for r in 0..<rows {
+                for split in 0..<splitCount {
+                    let row = (problem * splitCount + split) * rows + r
+                    memory.load(partialO, rows: row..<(row + 1), cols: 0..<d, into: parts, at: split * d)
+                    memory.load(partialL, rows: row..<(row + 1), cols: 0..<1, into: lse, at: split)
+                }
+                var maximum = -Double.infinity
+                for split in 0..<splitCount { maximum = max(maximum, lse[split]) }
+                out.fill(0)
+                if maximum > -.infinity {
+                    var total = 0.0
+                    for split in 0..<splitCount {
+                        let w = exp(lse[split] - maximum)
+                        total += w
+                        for x in 0..<d { out[x] += w * parts[split * d + x] }
+                    }
+                    for x in 0..<d { out[x] /= total }
+                }
+                operands.storeRows(out, to: operands.o, problem: problem, rows: r..<(r + 1), memory: memory)
+            }
+        }
+    }
+}
