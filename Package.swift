@@ -62,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "MemwallReport",
-            dependencies: ["MemwallModel", "MemwallAnalysis"]
+            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallExecutor"]
         ),
         .target(
             name: "MemwallCLI",
