@@ -80,7 +80,7 @@ let package = Package(
 
         // MARK: Tests (one target per module, plus the C plumbing)
         // Shared by the test targets: the package root and a seeded generator.
-        .target(name: "_TestSupport", path: "Tests/_TestSupport"),
+        .target(name: "_TestSupport", dependencies: ["MemwallNumerics"], path: "Tests/_TestSupport"),
         .testTarget(name: "MemwallModelTests", dependencies: ["MemwallModel", "_TestSupport"]),
         .testTarget(name: "MemwallAnalysisTests", dependencies: ["MemwallAnalysis", "MemwallModel", "_TestSupport"]),
         .testTarget(name: "MemwallReportTests", dependencies: ["MemwallReport", "MemwallAnalysis", "MemwallModel", "_TestSupport"]),

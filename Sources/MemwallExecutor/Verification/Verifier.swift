@@ -131,22 +131,13 @@ public enum Verifier {
     }
 }
 
-/// Deterministic uniform values in [-scale, scale] (SplitMix64; Steele et al., OOPSLA 2014).
+/// Deterministic uniform values in [-scale, scale].
 struct SeededValues {
-    var state: UInt64
+    var generator: SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(1 << 53) * 2 - 1
-    }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     mutating func array(_ count: Int, scale: Double = 1) -> [Double] {
-        (0..<count).map { _ in next() * scale }
+        (0..<count).map { _ in generator.nextSigned() * scale }
     }
 }
