@@ -140,3 +140,25 @@ public enum ExecutorError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// Owns the tiles a kernel allocates and gives them all back when the kernel ends,
+/// including when an allocation part-way through fails.
+public final class TileScope {
+    private let memory: MemoryHierarchy
+    private var tiles: [FastTile] = []
+
+    public init(_ memory: MemoryHierarchy) { self.memory = memory }
+
+    deinit { releaseAll() }
+
+    public func allocate(rows: Int, cols: Int) throws(ExecutorError) -> FastTile {
+        let tile = try memory.allocate(rows: rows, cols: cols)
+        tiles.append(tile)
+        return tile
+    }
+
+    public func releaseAll() {
+        for tile in tiles { memory.release(tile) }
+        tiles = []
+    }
+}

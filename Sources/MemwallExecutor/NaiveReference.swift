@@ -21,7 +21,8 @@ public enum NaiveReference {
                 let kvBase = (b * keyValueHeads + h / group) * keys
                 for i in 0..<queries {
                     let qRow = (b * queryHeads + h) * queries + i
-                    let visible = causal ? min(keys, i + keys - queries + 1) : keys
+                    let visible = causal ? max(0, min(keys, i + keys - queries + 1)) : keys
+                    guard visible > 0 else { continue }                      // sees no key: output stays 0
                     var maximum = -Double.infinity
                     for j in 0..<visible {
                         var dot = 0.0

@@ -20,7 +20,7 @@ public struct DecodeAttentionIO: KernelIOModel {
         var packed = shape
         packed.packGQA = true
         self.shape = packed
-        self.splits = max(1, splits)
+        self.splits = max(1, min(splits, packed.keys))        // at most one split per key
     }
 
     /// Enough splits to give every parallel unit (SM) work, at most one per `keysPerSplit` keys.

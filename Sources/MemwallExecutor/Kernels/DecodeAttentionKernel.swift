@@ -16,12 +16,12 @@ public enum DecodeAttentionKernel {
             throw .capacityExceeded(requested: 2 * rows * d + 2 * rows + 2 * d + rows, inUse: memory.fastWordsInUse,
                                     capacity: memory.fastCapacityWords)
         }
-        let qTile = try memory.allocate(rows: rows, cols: d), oTile = try memory.allocate(rows: rows, cols: d)
-        let mTile = try memory.allocate(rows: rows, cols: 1), lTile = try memory.allocate(rows: rows, cols: 1)
-        let kTile = try memory.allocate(rows: blockKeys, cols: d), vTile = try memory.allocate(rows: blockKeys, cols: d)
-        let sTile = try memory.allocate(rows: rows, cols: blockKeys)
-        var tiles = [qTile, oTile, mTile, lTile, kTile, vTile, sTile]
-        defer { for tile in tiles { memory.release(tile) } }
+        let scope = TileScope(memory)
+        defer { scope.releaseAll() }
+        let qTile = try scope.allocate(rows: rows, cols: d), oTile = try scope.allocate(rows: rows, cols: d)
+        let mTile = try scope.allocate(rows: rows, cols: 1), lTile = try scope.allocate(rows: rows, cols: 1)
+        let kTile = try scope.allocate(rows: blockKeys, cols: d), vTile = try scope.allocate(rows: blockKeys, cols: d)
+        let sTile = try scope.allocate(rows: rows, cols: blockKeys)
 
         let partialO = memory.slowArray(rows: operands.problems * splitCount * rows, cols: d)
         let partialL = memory.slowArray(rows: operands.problems * splitCount * rows, cols: 1)
@@ -60,31 +60,30 @@ public enum DecodeAttentionKernel {
             }
         }
         guard splitCount > 1 else { return }
-        // Reduction: per row, weight each split's output by exp(LSE_s - LSE).
-        for tile in tiles { memory.release(tile) }
-        tiles = []
-        let parts = try memory.allocate(rows: splitCount, cols: d), lse = try memory.allocate(rows: splitCount, cols: 1)
-        let out = try memory.allocate(rows: 1, cols: d)
-        tiles = [parts, lse, out]
+        // Reduction, streaming: per row, fold one split's partial at a time into a running
+        // log-sum-exp (2d + 2 words), so it runs wherever the split phase ran.
+        scope.releaseAll()
+        let part = try scope.allocate(rows: 1, cols: d), lse = try scope.allocate(rows: 1, cols: 1)
+        let out = try scope.allocate(rows: 1, cols: d), running = try scope.allocate(rows: 1, cols: 1)
         for problem in 0..<operands.problems {
             for r in 0..<rows {
+                out.fill(0)
+                var maximum = -Double.infinity, total = 0.0
                 for split in 0..<splitCount {
                     let row = (problem * splitCount + split) * rows + r
-                    memory.load(partialO, rows: row..<(row + 1), cols: 0..<d, into: parts, at: split * d)
-                    memory.load(partialL, rows: row..<(row + 1), cols: 0..<1, into: lse, at: split)
+                    memory.load(partialO, rows: row..<(row + 1), cols: 0..<d, into: part)
+                    memory.load(partialL, rows: row..<(row + 1), cols: 0..<1, into: lse)
+                    let l = lse[0]
+                    guard l > -.infinity else { continue }
+                    let newMax = max(maximum, l)
+                    let scale = maximum > -.infinity ? exp(maximum - newMax) : 0
+                    let weight = exp(l - newMax)
+                    for x in 0..<d { out[x] = out[x] * scale + weight * part[x] }
+                    total = total * scale + weight
+                    maximum = newMax
                 }
-                var maximum = -Double.infinity
-                for split in 0..<splitCount { maximum = max(maximum, lse[split]) }
-                out.fill(0)
-                if maximum > -.infinity {
-                    var total = 0.0
-                    for split in 0..<splitCount {
-                        let w = exp(lse[split] - maximum)
-                        total += w
-                        for x in 0..<d { out[x] += w * parts[split * d + x] }
-                    }
-                    for x in 0..<d { out[x] /= total }
-                }
+                running[0] = total
+                if total > 0 { for x in 0..<d { out[x] /= total } }
                 operands.storeRows(out, to: operands.o, problem: problem, rows: r..<(r + 1), memory: memory)
             }
         }

@@ -18,11 +18,12 @@ public enum FlashAttentionKernel {
         }
         let (bcD, brD) = model.blocks(fastMemoryWords: Double(blockMemoryWords))
         let bc = Int(bcD), br = Int(brD), d = operands.d
-        let qTile = try memory.allocate(rows: br, cols: d), oTile = try memory.allocate(rows: br, cols: d)
-        let kTile = try memory.allocate(rows: bc, cols: d), vTile = try memory.allocate(rows: bc, cols: d)
-        let sTile = try memory.allocate(rows: br, cols: bc)
-        let mTile = try memory.allocate(rows: br, cols: 1), lTile = try memory.allocate(rows: br, cols: 1)
-        defer { for tile in [qTile, oTile, kTile, vTile, sTile, mTile, lTile] { memory.release(tile) } }
+        let scope = TileScope(memory)
+        defer { scope.releaseAll() }
+        let qTile = try scope.allocate(rows: br, cols: d), oTile = try scope.allocate(rows: br, cols: d)
+        let kTile = try scope.allocate(rows: bc, cols: d), vTile = try scope.allocate(rows: bc, cols: d)
+        let sTile = try scope.allocate(rows: br, cols: bc)
+        let mTile = try scope.allocate(rows: br, cols: 1), lTile = try scope.allocate(rows: br, cols: 1)
 
         let rows = operands.rowsPerProblem
         let statistics = memory.slowArray(rows: operands.problems * rows, cols: 2)   // FA1: l, m; FA2: L

@@ -12,8 +12,9 @@ public enum SoftmaxKernel {
         let available = memory.fastCapacityWords - memory.fastWordsInUse
         let chunk = min(length, available)
         guard chunk >= 1 else { throw .capacityExceeded(requested: 1, inUse: memory.fastWordsInUse, capacity: memory.fastCapacityWords) }
-        let tile = try memory.allocate(rows: 1, cols: chunk)
-        defer { memory.release(tile) }
+        let scope = TileScope(memory)
+        defer { scope.releaseAll() }
+        let tile = try scope.allocate(rows: 1, cols: chunk)
         for row in rows {
             var maximum = -Double.infinity, sum = 0.0
             if chunk == length {

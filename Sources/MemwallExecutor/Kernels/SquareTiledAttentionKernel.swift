@@ -12,10 +12,11 @@ public enum SquareTiledAttentionKernel {
         guard words >= 16 else { throw .capacityExceeded(requested: 16, inUse: memory.fastWordsInUse, capacity: memory.fastCapacityWords) }
         let b = Int(SquareTiledAttentionIO.block(fastMemoryWords: Double(words)))
         let d = operands.d, rows = operands.rowsPerProblem, keys = operands.keys
-        let sTile = try memory.allocate(rows: b, cols: b)
-        let aTile = try memory.allocate(rows: b, cols: b), bTile = try memory.allocate(rows: b, cols: b)
-        let mTile = try memory.allocate(rows: b, cols: 1), lTile = try memory.allocate(rows: b, cols: 1)
-        defer { for tile in [sTile, aTile, bTile, mTile, lTile] { memory.release(tile) } }
+        let scope = TileScope(memory)
+        defer { scope.releaseAll() }
+        let sTile = try scope.allocate(rows: b, cols: b)
+        let aTile = try scope.allocate(rows: b, cols: b), bTile = try scope.allocate(rows: b, cols: b)
+        let mTile = try scope.allocate(rows: b, cols: 1), lTile = try scope.allocate(rows: b, cols: 1)
         // Per-row rescale factors of one block step: transient scalars, like m and l updates in registers.
         var factors = [Double](repeating: 1, count: b)
 

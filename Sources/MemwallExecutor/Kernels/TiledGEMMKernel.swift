@@ -25,10 +25,11 @@ public enum TiledGEMMKernel {
             throw .capacityExceeded(requested: 3, inUse: memory.fastWordsInUse, capacity: memory.fastCapacityWords)
         }
         let bm = Int(bmD), bn = Int(bnD)
-        let cTile = try memory.allocate(rows: bm, cols: bn)
-        let aColumn = try memory.allocate(rows: bm, cols: 1)
-        let bRow = try memory.allocate(rows: 1, cols: bn)
-        defer { memory.release(cTile); memory.release(aColumn); memory.release(bRow) }
+        let scope = TileScope(memory)
+        defer { scope.releaseAll() }
+        let cTile = try scope.allocate(rows: bm, cols: bn)
+        let aColumn = try scope.allocate(rows: bm, cols: 1)
+        let bRow = try scope.allocate(rows: 1, cols: bn)
 
         for i in stride(from: 0, to: m, by: bm) {
             let rows = min(bm, m - i)
