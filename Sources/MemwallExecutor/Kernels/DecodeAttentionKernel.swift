@@ -37,19 +37,12 @@ public enum DecodeAttentionKernel {
                     let width = min(blockKeys, upper - first)
                     memory.load(operands.k, rows: (kvBase + first)..<(kvBase + first + width), cols: 0..<d, into: kTile)
                     memory.load(operands.v, rows: (kvBase + first)..<(kvBase + first + width), cols: 0..<d, into: vTile)
-                    OnlineSoftmax.scores(sTile, q: qTile, k: kTile, rows: rows, cols: width, d: d) { r, c in
+                    OnlineSoftmax.foldKeyBlock(rows: rows, cols: width, d: d, q: qTile, k: kTile, v: vTile, scores: sTile,
+                                               m: mTile, l: lTile, o: oTile) { r, c in
                         operands.visible(position: operands.queryRow(problem: problem, row: r).position, key: first + c)
                     }
-                    for r in 0..<rows {
-                        let factor = OnlineSoftmax.update(row: r, scores: sTile, cols: width, m: &mTile.storage[r], l: &lTile.storage[r])
-                        OnlineSoftmax.accumulate(row: r, o: oTile, factor: factor, p: sTile, cols: width, v: vTile, d: d)
-                    }
                 }
-                for r in 0..<rows {
-                    let l = lTile[r]
-                    if l > 0 { for x in 0..<d { oTile[r * d + x] /= l } }
-                    lTile[r] = l > 0 ? mTile[r] + log(l) : -.infinity
-                }
+                OnlineSoftmax.finish(rows: rows, d: d, o: oTile, m: mTile, l: lTile)
                 if splitCount == 1 {
                     operands.storeRows(oTile, to: operands.o, problem: problem, rows: 0..<rows, memory: memory)
                 } else {

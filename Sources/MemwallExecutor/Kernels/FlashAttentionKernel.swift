@@ -86,19 +86,12 @@ public enum FlashAttentionKernel {
                     for first in stride(from: 0, to: operands.keys, by: bc) where first <= last {
                         let width = min(bc, operands.keys - first)
                         loadKV(first, width)
-                        OnlineSoftmax.scores(sTile, q: qTile, k: kTile, rows: count, cols: width, d: d) { r, c in
+                        OnlineSoftmax.foldKeyBlock(rows: count, cols: width, d: d, q: qTile, k: kTile, v: vTile, scores: sTile,
+                                                   m: mTile, l: lTile, o: oTile) { r, c in
                             operands.visible(position: position(start + r), key: first + c)
                         }
-                        for r in 0..<count {
-                            let factor = OnlineSoftmax.update(row: r, scores: sTile, cols: width, m: &mTile.storage[r], l: &lTile.storage[r])
-                            OnlineSoftmax.accumulate(row: r, o: oTile, factor: factor, p: sTile, cols: width, v: vTile, d: d)
-                        }
                     }
-                    for r in 0..<count {
-                        let l = lTile[r]
-                        if l > 0 { for x in 0..<d { oTile[r * d + x] /= l } }
-                        lTile[r] = l > 0 ? mTile[r] + log(l) : -.infinity            // log-sum-exp L
-                    }
+                    OnlineSoftmax.finish(rows: count, d: d, o: oTile, m: mTile, l: lTile)   // l becomes the log-sum-exp L
                     operands.storeRows(oTile, to: operands.o, problem: problem, rows: start..<(start + count), memory: memory)
                     memory.store(lTile, to: statistics, rows: (problem * rows + start)..<(problem * rows + start + count), cols: 0..<1)
                 }

@@ -56,4 +56,25 @@ enum OnlineSoftmax {
             for x in 0..<d { o.storage[base + x] += weight * v.storage[vBase + x] }
         }
     }
+
+    /// Folds one key block into a row block's running state (FlashAttention-2 style, O unnormalised):
+    /// scores, masked by `visible(row, column)`, then the online update of m, l and O.
+    static func foldKeyBlock(rows: Int, cols: Int, d: Int, q: FastTile, k: FastTile, v: FastTile, scores: FastTile,
+                             m: FastTile, l: FastTile, o: FastTile, visible: (Int, Int) -> Bool) {
+        self.scores(scores, q: q, k: k, rows: rows, cols: cols, d: d, visible: visible)
+        for r in 0..<rows {
+            let factor = update(row: r, scores: scores, cols: cols, m: &m.storage[r], l: &l.storage[r])
+            accumulate(row: r, o: o, factor: factor, p: scores, cols: cols, v: v, d: d)
+        }
+    }
+
+    /// Divides each row of O by its sum and turns `l` into the log-sum-exp `m + log l`
+    /// (-inf for rows that saw no key, whose output stays 0).
+    static func finish(rows: Int, d: Int, o: FastTile, m: FastTile, l: FastTile) {
+        for r in 0..<rows {
+            let sum = l[r]
+            if sum > 0 { for x in 0..<d { o[r * d + x] /= sum } }
+            l[r] = sum > 0 ? m[r] + log(sum) : -.infinity
+        }
+    }
 }
