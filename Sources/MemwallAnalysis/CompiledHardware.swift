@@ -47,9 +47,9 @@ public struct CompiledHardware: Sendable {
         instances = hardware.memory.map(\.instances)
         isCache = hardware.memory.map { $0.role == .cache }
 
-        func best(_ opClass: OpClass, _ dtype: DType) -> EngineChoice? {
+        func best(_ opClass: OpClass, _ dtype: DType, among allowed: (Int) -> Bool) -> EngineChoice? {
             var choice: EngineChoice?
-            for (index, engine) in hardware.compute.enumerated() where engine.executes.contains(opClass) {
+            for (index, engine) in hardware.compute.enumerated() where engine.executes.contains(opClass) && allowed(index) {
                 guard let peak = engine.peak[dtype] else { continue }
                 let rate = peak.value * engine.efficiency
                 if rate > (choice?.rate ?? 0) {
@@ -59,18 +59,52 @@ public struct CompiledHardware: Sendable {
             }
             return choice
         }
-        choices = OpClass.allCases.map { opClass in
-            DType.allCases.map { dtype in
-                if let exact = best(opClass, dtype) { return exact }
-                for wider in dtype.widerCompute { if let fallback = best(opClass, wider) { return fallback } }
-                return nil
+        func table(_ allowed: @escaping (Int) -> Bool) -> [[EngineChoice?]] {
+            OpClass.allCases.map { opClass in
+                DType.allCases.map { dtype in
+                    if let exact = best(opClass, dtype, among: allowed) { return exact }
+                    for wider in dtype.widerCompute { if let fallback = best(opClass, wider, among: allowed) { return fallback } }
+                    return nil
+                }
             }
+        }
+        let conventional = { (index: Int) in hardware.compute[index].nearTier == nil }
+        choices = table(conventional)
+        nearEngines = hardware.compute.indices.compactMap { index in
+            guard let tier = hardware.compute[index].nearTier else { return nil }
+            return NearEngine(engineIndex: index, tier: tier,
+                              internalBandwidth: hardware.memory[tier].internalBandwidth?.value ?? 0,
+                              externalBandwidth: hardware.memory[tier].bandwidth?.value ?? 0,
+                              choices: table { $0 == index })
+        }
+        switch hardware.assignment {
+        case .fastest: intensityRule = nil
+        case let .intensity(threshold, engineIndex, _): intensityRule = (threshold, engineIndex)
         }
     }
 
+    /// A compute-near-memory engine: where it sits and what it reads at.
+    public struct NearEngine: Sendable {
+        public let engineIndex: Int
+        public let tier: Int
+        public let internalBandwidth: Double
+        public let externalBandwidth: Double
+        let choices: [[EngineChoice?]]
+
+        public func choice(for opClass: OpClass, dtype: DType) -> EngineChoice? {
+            choices[opClass == .matrix ? 0 : 1][DType.allCases.firstIndex(of: dtype)!]
+        }
+    }
+
+    /// Engines that sit in a memory tier (PIM).
+    public let nearEngines: [NearEngine]
+    /// Ops below `threshold` FLOPs per compulsory byte go to engine `engineIndex`, when set.
+    public let intensityRule: (threshold: Double, engineIndex: Int)?
+
     public var tierCount: Int { tierNames.count }
 
-    /// The engine for `opClass` in `dtype`, falling back to a wider dtype (reported by the caller).
+    /// The conventional (not near-memory) engine for `opClass` in `dtype`, falling back to a wider
+    /// dtype (reported by the caller).
     @inline(__always)
     public func engine(for opClass: OpClass, dtype: DType) -> EngineChoice? {
         choices[opClass == .matrix ? 0 : 1][DType.allCases.firstIndex(of: dtype)!]

@@ -38,50 +38,48 @@ public struct RooflineEngine: Sendable {
             bytes.update(repeating: 0)
             ioModel.bytesMoved(by: op, cost: cost, workload: workload, hardware: compiled, into: &bytes)
 
-            var computeTime = 0.0
-            var engineName: String?
-            var dtypeUsed = cost.computeDType
-            var energy = 0.0
+            // The conventional engine reads through the hierarchy; a near-memory engine reads its
+            // operands at its tier's internal bandwidth and sends only results out.
+            var best: Evaluation?
             if cost.flops > 0 {
-                guard let choice = compiled.engine(for: cost.opClass, dtype: cost.computeDType) else {
+                let conventional = compiled.engine(for: cost.opClass, dtype: cost.computeDType)
+                var candidates: [Evaluation] = []
+                if let choice = conventional { candidates.append(evaluate(cost, bytes: bytes, choice: choice, near: nil, compiled)) }
+                for near in compiled.nearEngines {
+                    guard let choice = near.choice(for: cost.opClass, dtype: cost.computeDType) else { continue }
+                    candidates.append(evaluate(cost, bytes: bytes, choice: choice, near: near, compiled))
+                }
+                if let rule = compiled.intensityRule, let low = candidates.first(where: { $0.choice?.engineIndex == rule.engineIndex }) {
+                    let intensity = cost.compulsoryBytes > 0 ? cost.flops / cost.compulsoryBytes : .infinity
+                    best = intensity < rule.threshold ? low
+                        : candidates.filter { $0.choice?.engineIndex != rule.engineIndex }.min { $0.time < $1.time } ?? low
+                } else {
+                    best = candidates.min { $0.time < $1.time }
+                }
+                guard let chosen = best else {
                     throw .noEngine(op: op.name, opClass: cost.opClass, dtype: cost.computeDType, hardware: compiled.hardware.name)
                 }
-                let engine = compiled.hardware.compute[choice.engineIndex].name
-                if choice.dtype != cost.computeDType {
+                if let choice = chosen.choice, choice.dtype != cost.computeDType {
+                    let engine = compiled.hardware.compute[choice.engineIndex].name
                     warn("no engine has a \(cost.computeDType.rawValue) peak for \(cost.opClass.rawValue) ops; used the \(choice.dtype.rawValue) peak of '\(engine)'")
                 }
-                computeTime = cost.flops / choice.rate
-                engineName = engine
-                dtypeUsed = choice.dtype
-                energy += cost.flops * choice.energyPerOperation
             }
-
-            var bound = Bound.compute
-            var slowest = computeTime
-            var memoryTimes = [Double](repeating: 0, count: tiers)
-            var latency = 0.0
-            for tier in 0..<tiers where bytes[tier] > 0 {
-                totalBytes[tier] += bytes[tier]
-                energy += bytes[tier] * compiled.energyPerByte[tier]
-                latency = max(latency, compiled.latency[tier])
-                guard compiled.bandwidth[tier] > 0 else { continue }
-                let t = bytes[tier] / compiled.bandwidth[tier]
-                memoryTimes[tier] = t
-                if t > slowest { slowest = t; bound = .memory(tier) }
-            }
-            if latency > slowest { slowest = latency; bound = .latency }
+            let evaluation = best ?? evaluate(cost, bytes: bytes, choice: nil, near: nil, compiled)
+            let engineName = evaluation.choice.map { compiled.hardware.compute[$0.engineIndex].name }
+            let dtypeUsed = evaluation.choice?.dtype ?? cost.computeDType
+            let computeTime = evaluation.computeTime, memoryTimes = evaluation.memoryTimes, latency = evaluation.latency
+            let energy = evaluation.energy, time = evaluation.time, bound = evaluation.bound
             let overhead = compiled.overheadPerOp
-            if slowest == 0, overhead > 0 { bound = .overhead }
-            let time = slowest + overhead
+            for tier in 0..<tiers { totalBytes[tier] += evaluation.bytes[tier] }
 
             totalFlops += cost.flops
             totalTime += time
             totalEnergy += energy
             timeByBound[bound, default: 0] += time
-            let mainBytes = bytes[main]
+            let mainBytes = evaluation.bytes[main]
             results.append(OpResult(
                 name: op.name, kind: op.kind, engine: engineName, computeDType: dtypeUsed, flops: cost.flops,
-                bytesByTier: Array(bytes), computeTime: computeTime, memoryTimeByTier: memoryTimes,
+                bytesByTier: evaluation.bytes, computeTime: computeTime, memoryTimeByTier: memoryTimes,
                 latencyTime: latency, overheadTime: overhead, time: time, bound: bound,
                 arithmeticIntensity: mainBytes > 0 ? cost.flops / mainBytes : 0, energy: energy))
         }
@@ -105,5 +103,55 @@ public struct RooflineEngine: Sendable {
             ops: results, totals: totals,
             footprint: FootprintAnalysis.footprint(of: workload, in: hardware.mainMemory),
             warnings: warnings)
+    }
+
+    /// One op on one engine: its bytes per tier, the time under each bound, and the winner.
+    struct Evaluation {
+        var choice: CompiledHardware.EngineChoice?
+        var bytes: [Double]
+        var computeTime: Double
+        var memoryTimes: [Double]
+        var latency: Double
+        var energy: Double
+        var time: Double
+        var bound: Bound
+    }
+
+    func evaluate(_ cost: OpCost, bytes traffic: UnsafeMutableBufferPointer<Double>, choice: CompiledHardware.EngineChoice?,
+                  near: CompiledHardware.NearEngine?, _ compiled: CompiledHardware) -> Evaluation {
+        let tiers = compiled.tierCount
+        var bytes = [Double](repeating: 0, count: tiers)
+        var memoryTimes = [Double](repeating: 0, count: tiers)
+        let computeTime = choice.map { cost.flops / $0.rate } ?? 0
+        var energy = cost.flops * (choice?.energyPerOperation ?? 0)
+        var bound = Bound.compute
+        var slowest = computeTime
+        var latency = 0.0
+        if let near {
+            // Operands stay in the tier: read at its internal bandwidth; results leave at its external one.
+            let tier = near.tier
+            bytes[tier] = cost.compulsoryBytes
+            let reading = near.internalBandwidth > 0 ? cost.bytesRead / near.internalBandwidth : 0
+            let writing = near.externalBandwidth > 0 ? cost.bytesWritten / near.externalBandwidth : 0
+            memoryTimes[tier] = max(reading, writing)
+            energy += bytes[tier] * compiled.energyPerByte[tier]
+            latency = compiled.latency[tier]
+            if memoryTimes[tier] > slowest { slowest = memoryTimes[tier]; bound = .memory(tier) }
+        } else {
+            for tier in 0..<tiers where traffic[tier] > 0 {
+                bytes[tier] = traffic[tier]
+                energy += traffic[tier] * compiled.energyPerByte[tier]
+                latency = max(latency, compiled.latency[tier])
+                guard compiled.bandwidth[tier] > 0 else { continue }
+                let t = traffic[tier] / compiled.bandwidth[tier]
+                memoryTimes[tier] = t
+                if t > slowest { slowest = t; bound = .memory(tier) }
+            }
+        }
+        if latency > slowest { slowest = latency; bound = .latency }
+        let overhead = compiled.overheadPerOp
+        if slowest == 0, overhead > 0 { bound = .overhead }
+        return Evaluation(choice: choice, bytes: bytes, computeTime: computeTime, memoryTimes: memoryTimes, latency: latency,
+                          energy: energy, time: slowest + overhead, bound: bound)
     }
 }

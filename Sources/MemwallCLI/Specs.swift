@@ -39,7 +39,8 @@ struct Specs: ParsableCommand {
         func check(_ file: String) -> Result<String, SpecError> {
             Result { () throws(SpecError) -> String in
                 let document = try SpecDocument(contentsOf: file)
-                if try document.root.mapping().contains("memory") {
+                let top = try document.root.mapping()
+                if top.contains("memory") || top.contains("device") {
                     let h = try Hardware.load(contentsOf: file)
                     return "hardware '\(h.name)', \(h.memory.count) tiers (\(h.memory.map(\.name).joined(separator: ", "))), \(h.compute.count) engines"
                 }

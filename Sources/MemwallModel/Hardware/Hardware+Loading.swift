@@ -8,7 +8,49 @@ extension Hardware {
     public static func load(contentsOf path: String) throws(SpecError) -> Hardware {
         let document = try SpecDocument(contentsOf: path)
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let top = try document.root.mapping()
+        if top.contains("device") { return try system(top, path: path, defaultID: stem) }
         return try Hardware(document.root, defaultID: stem)
+    }
+
+    /// A system file: a device file plus farther tiers, links, and whole-system power and price.
+    static func system(_ top: SpecMapping, path: String, defaultID: String) throws(SpecError) -> Hardware {
+        try top.allowOnly(systemKeys)
+        try checkSchemaVersion(top, supported: schemaVersion)
+        let deviceValue = try top.required("device")
+        let reference = try deviceValue.name()
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let candidates = [folder.appendingPathComponent(reference).path,
+                          folder.appendingPathComponent(reference + ".yaml").path,
+                          folder.deletingLastPathComponent().appendingPathComponent(reference + ".yaml").path,
+                          folder.appendingPathComponent("../HardwareSpecs/\(reference).yaml").standardizedFileURL.path]
+        guard let devicePath = candidates.first(where: { FileManager.default.fileExists(atPath: $0) && !$0.hasSuffix("/") }),
+              devicePath != path else {
+            throw deviceValue.error("no device file '\(reference)' next to this file or in HardwareSpecs/; expected a device name or relative path")
+        }
+        let deviceDocument = try SpecDocument(contentsOf: devicePath)
+        guard try !deviceDocument.root.mapping().contains("device") else {
+            throw deviceValue.error("'\(reference)' is itself a system file; expected a single device")
+        }
+        var hardware = try Hardware(deviceDocument.root, defaultID: reference)
+        var memory = hardware.memory
+        if let list = top.optional("memory") {
+            memory += try list.sequence().map { item throws(SpecError) in try MemoryTier(item) }
+            try requireUniqueNames(memory.map(\.name), in: list)
+        }
+        if let list = top.optional("links") {
+            hardware.links += try list.sequence().map { item throws(SpecError) in try Link(item) }
+            try requireUniqueNames(hardware.links.map(\.name), in: list)
+        }
+        hardware.memory = memory
+        hardware.name = try top.required("name").name()
+        hardware.id = try top.optional("id")?.name() ?? defaultID
+        hardware.kind = try top.optional("kind")?.oneOf(Kind.self) ?? .system
+        hardware.description = try top.optional("description")?.string() ?? hardware.description
+        hardware.deviceCount = try top.optional("count")?.int(in: 1...1_000_000) ?? 1
+        if let power = top.optional("power") { hardware.power = try Power(power) }
+        if let price = top.optional("price") { hardware.price = try Price(price) }
+        return hardware
     }
 
     /// Loads and validates hardware from text; `file` names it in errors.
@@ -17,21 +59,24 @@ extension Hardware {
     }
 
     static let topKeys = ["schema_version", "name", "id", "kind", "description", "main_memory", "compute",
-                          "memory", "links", "overheads", "power", "price", "notes"]
+                          "memory", "links", "overheads", "power", "price", "assignment", "notes"]
+    static let systemKeys = ["schema_version", "name", "id", "kind", "description", "device", "count", "memory", "links",
+                             "power", "price", "notes"]
 
     init(_ value: SpecValue, defaultID: String) throws(SpecError) {
         let top = try value.mapping()
         try top.allowOnly(Self.topKeys)
         try checkSchemaVersion(top, supported: Self.schemaVersion)
 
-        let compute = try top.required("compute").sequence().map { item throws(SpecError) in try ComputeEngine(item) }
-        guard !compute.isEmpty else { throw try top.required("compute").error("expected at least one compute engine") }
-        try requireUniqueNames(compute.map(\.name), in: top.required("compute"))
-
         let memoryList = try top.required("memory")
         let memory = try memoryList.sequence().map { item throws(SpecError) in try MemoryTier(item) }
         guard !memory.isEmpty else { throw memoryList.error("expected at least one memory tier, nearest first") }
         try requireUniqueNames(memory.map(\.name), in: memoryList)
+
+        let computeList = try top.required("compute")
+        let compute = try computeList.sequence().map { item throws(SpecError) in try ComputeEngine(item, tiers: memory) }
+        guard !compute.isEmpty else { throw computeList.error("expected at least one compute engine") }
+        try requireUniqueNames(compute.map(\.name), in: computeList)
 
         let mainIndex: Int
         if let main = top.optional("main_memory") {
@@ -69,8 +114,33 @@ extension Hardware {
             links: links,
             overheads: try top.optional("overheads").map { v throws(SpecError) in try Overheads(v) } ?? Overheads(),
             power: try top.optional("power").map { v throws(SpecError) in try Power(v) },
-            price: try top.optional("price").map { v throws(SpecError) in try Price(v) }
+            price: try top.optional("price").map { v throws(SpecError) in try Price(v) },
+            assignment: try top.optional("assignment").map { v throws(SpecError) in try Assignment(v, engines: compute) } ?? .fastest
         )
+    }
+}
+
+extension Assignment {
+    init(_ value: SpecValue, engines: [ComputeEngine]) throws(SpecError) {
+        let map = try value.mapping()
+        try map.allowOnly(["rule", "threshold", "below", "source", "notes"])
+        switch try map.required("rule").string() {
+        case "fastest":
+            self = .fastest
+        case "intensity":
+            let below = try map.required("below")
+            let name = try below.name()
+            guard let index = engines.firstIndex(where: { $0.name == name }) else {
+                let names = engines.map(\.name)
+                let hint = nearest(name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                throw below.error("no compute engine named '\(name)'\(hint); expected one of \(names.joined(separator: ", "))")
+            }
+            guard engines.count > 1 else { throw value.error("an intensity rule needs a second engine for ops above the threshold") }
+            self = .intensity(threshold: try map.required("threshold").double(in: 0...1e9), engineIndex: index,
+                              source: try requiredSource(map))
+        default:
+            throw try map.required("rule").error("unknown rule '\(try map.required("rule").string())'; expected fastest or intensity")
+        }
     }
 }
 
@@ -101,21 +171,55 @@ func requiredSource(_ map: SpecMapping) throws(SpecError) -> String {
     return text
 }
 
+func dtypeKey(_ key: String, at value: SpecValue) throws(SpecError) -> DType {
+    guard let dtype = DType(rawValue: key) else {
+        let names = DType.allCases.map(\.rawValue)
+        let hint = nearest(key, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+        throw value.error("unknown dtype '\(key)'\(hint); expected one of \(names.joined(separator: ", "))")
+    }
+    return dtype
+}
+
 extension ComputeEngine {
-    init(_ value: SpecValue) throws(SpecError) {
+    init(_ value: SpecValue, tiers: [MemoryTier] = []) throws(SpecError) {
         let map = try value.mapping()
-        try map.allowOnly(["name", "executes", "peak", "efficiency", "energy", "source", "notes"])
-        let peakValue = try map.required("peak")
+        try map.allowOnly(["name", "executes", "peak", "derived_peak", "efficiency", "energy", "near", "source", "notes"])
         var peak: [DType: OperationsPerSecond] = [:]
-        for (key, rate) in try peakValue.mapping().entries {
-            guard let dtype = DType(rawValue: key) else {
-                let names = DType.allCases.map(\.rawValue)
-                let hint = nearest(key, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-                throw rate.error("unknown dtype '\(key)'\(hint); expected one of \(names.joined(separator: ", "))")
+        switch (map.optional("peak"), map.optional("derived_peak")) {
+        case let (peakValue?, nil):
+            for (key, rate) in try peakValue.mapping().entries {
+                peak[try dtypeKey(key, at: rate)] = try rate.positiveQuantity(OperationsPerSecond.self)
             }
-            peak[dtype] = try rate.positiveQuantity(OperationsPerSecond.self)
+            guard !peak.isEmpty else { throw peakValue.error("expected at least one dtype with its peak, like 'bf16: 989.4 TFLOPS'") }
+        case let (nil, derived?):
+            // peak = units x ops per unit per cycle x clock (FPGA DSP slices, AI Engine tiles).
+            let fields = try derived.mapping()
+            try fields.allowOnly(["units", "clock", "ops_per_unit_per_cycle"])
+            let units = Double(try fields.required("units").int(in: 1...100_000_000))
+            let clock = try fields.required("clock").positiveQuantity(Hertz.self)
+            let perCycle = try fields.required("ops_per_unit_per_cycle")
+            for (key, ops) in try perCycle.mapping().entries {
+                peak[try dtypeKey(key, at: ops)] = OperationsPerSecond(units * (try ops.double(in: 0.000_001...1e6)) * clock.value)
+            }
+            guard !peak.isEmpty else { throw perCycle.error("expected at least one dtype, like 'int8: 4'") }
+        case (.some, .some):
+            throw value.error("give either 'peak' or 'derived_peak', not both")
+        case (nil, nil):
+            throw value.error("missing required key 'peak' (or 'derived_peak' for units x ops per cycle x clock)")
         }
-        guard !peak.isEmpty else { throw peakValue.error("expected at least one dtype with its peak, like 'bf16: 989.4 TFLOPS'") }
+        var nearTier: Int?
+        if let near = map.optional("near") {
+            let name = try near.name()
+            guard let index = tiers.firstIndex(where: { $0.name == name }) else {
+                let names = tiers.map(\.name)
+                let hint = nearest(name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                throw near.error("no memory tier named '\(name)'\(hint); expected one of \(names.joined(separator: ", "))")
+            }
+            guard tiers[index].internalBandwidth != nil else {
+                throw near.error("tier '\(name)' has no internal_bandwidth; expected the bandwidth near-memory compute sees")
+            }
+            nearTier = index
+        }
 
         var executes = Set(OpClass.allCases)
         if let list = map.optional("executes") {
@@ -128,6 +232,7 @@ extension ComputeEngine {
             peak: peak,
             efficiency: try map.optional("efficiency")?.double(in: 0.000_001...1) ?? 1,
             energyPerOperation: try map.optional("energy")?.quantity(JoulesPerOperation.self),
+            nearTier: nearTier,
             source: try requiredSource(map)
         )
     }
@@ -136,8 +241,8 @@ extension ComputeEngine {
 extension MemoryTier {
     init(_ value: SpecValue) throws(SpecError) {
         let map = try value.mapping()
-        try map.allowOnly(["name", "role", "capacity", "instances", "shared_by", "bandwidth", "latency", "energy",
-                           "source", "notes"])
+        try map.allowOnly(["name", "role", "capacity", "instances", "shared_by", "bandwidth", "internal_bandwidth", "latency",
+                           "energy", "source", "notes"])
         self.init(
             name: try map.required("name").name(),
             role: try map.optional("role")?.oneOf(Role.self) ?? .managed,
@@ -147,6 +252,7 @@ extension MemoryTier {
             bandwidth: try map.optional("bandwidth")?.positiveQuantity(BytesPerSecond.self),
             latency: try map.optional("latency")?.quantity(Seconds.self),
             energyPerByte: try map.optional("energy")?.quantity(JoulesPerByte.self),
+            internalBandwidth: try map.optional("internal_bandwidth")?.positiveQuantity(BytesPerSecond.self),
             source: try requiredSource(map)
         )
     }

@@ -18,6 +18,10 @@ public struct Hardware: Sendable, Hashable {
     public var overheads: Overheads
     public var power: Power?
     public var price: Price?
+    /// How ops are assigned to engines.
+    public var assignment: Assignment
+    /// Devices in a system file (1 for a single device).
+    public var deviceCount: Int
 
     public enum Kind: String, Sendable, CaseIterable, Hashable {
         case gpu, npu, pim, fpga, dataflow, cpu, system
@@ -27,7 +31,8 @@ public struct Hardware: Sendable, Hashable {
 
     public init(name: String, id: String, kind: Kind, description: String? = nil,
                 compute: [ComputeEngine], memory: [MemoryTier], mainMemoryIndex: Int,
-                links: [Link] = [], overheads: Overheads = Overheads(), power: Power? = nil, price: Price? = nil) {
+                links: [Link] = [], overheads: Overheads = Overheads(), power: Power? = nil, price: Price? = nil,
+                assignment: Assignment = .fastest, deviceCount: Int = 1) {
         self.name = name
         self.id = id
         self.kind = kind
@@ -39,7 +44,19 @@ public struct Hardware: Sendable, Hashable {
         self.overheads = overheads
         self.power = power
         self.price = price
+        self.assignment = assignment
+        self.deviceCount = deviceCount
     }
+}
+
+/// The rule that picks an engine for each op.
+public enum Assignment: Sendable, Hashable {
+    /// The engine that minimises the op's time.
+    case fastest
+    /// Ops whose arithmetic intensity (FLOPs per compulsory byte) is below `threshold` run on
+    /// the engine at `engineIndex` (as Duplex assigns low Op/B ops to Logic-PIM); the rest
+    /// run on the fastest other engine.
+    case intensity(threshold: Double, engineIndex: Int, source: String)
 }
 
 /// The classes of work an engine can run; a tensor core runs `matrix`, a SIMD
@@ -58,15 +75,19 @@ public struct ComputeEngine: Sendable, Hashable {
     public var efficiency: Double
     /// Dynamic energy per operation, when known.
     public var energyPerOperation: JoulesPerOperation?
+    /// Compute near memory: the index of the tier this engine sits at (PIM), nil for engines
+    /// that read through the hierarchy.
+    public var nearTier: Int?
     public var source: String
 
     public init(name: String, executes: Set<OpClass> = Set(OpClass.allCases), peak: [DType: OperationsPerSecond],
-                efficiency: Double = 1, energyPerOperation: JoulesPerOperation? = nil, source: String) {
+                efficiency: Double = 1, energyPerOperation: JoulesPerOperation? = nil, nearTier: Int? = nil, source: String) {
         self.name = name
         self.executes = executes
         self.peak = peak
         self.efficiency = efficiency
         self.energyPerOperation = energyPerOperation
+        self.nearTier = nearTier
         self.source = source
     }
 }
@@ -90,6 +111,8 @@ public struct MemoryTier: Sendable, Hashable {
     public var sharedBy: String
     /// Aggregate bandwidth over all instances; nil when not modelled.
     public var bandwidth: BytesPerSecond?
+    /// Aggregate bandwidth seen by compute inside the tier (PIM banks, logic die); nil when none.
+    public var internalBandwidth: BytesPerSecond?
     public var latency: Seconds?
     public var energyPerByte: JoulesPerByte?
     public var source: String
@@ -99,8 +122,9 @@ public struct MemoryTier: Sendable, Hashable {
 
     public init(name: String, role: Role = .managed, capacity: Bytes, instances: Int = 1, sharedBy: String = "device",
                 bandwidth: BytesPerSecond? = nil, latency: Seconds? = nil, energyPerByte: JoulesPerByte? = nil,
-                source: String) {
+                internalBandwidth: BytesPerSecond? = nil, source: String) {
         self.name = name
+        self.internalBandwidth = internalBandwidth
         self.role = role
         self.capacity = capacity
         self.instances = instances
