@@ -71,10 +71,22 @@ struct OutputOptions: ParsableArguments {
 enum HardwareLocator {
     static let shippedDirectory = "HardwareSpecs"
 
+    /// The `.yaml` files of a folder and its `systems/` subfolder, sorted.
+    static func files(in folder: String) -> [String] {
+        let manager = FileManager.default
+        var found: [String] = []
+        for sub in [folder, folder + "/systems"] {
+            let names = (try? manager.contentsOfDirectory(atPath: sub)) ?? []
+            found += names.filter { $0.hasSuffix(".yaml") }.sorted().map { "\(sub)/\($0)" }
+        }
+        return found
+    }
+
     static func resolve(_ argument: String) throws(SpecError) -> String {
         let manager = FileManager.default
         if manager.fileExists(atPath: argument) { return argument }
-        for candidate in ["\(shippedDirectory)/\(argument).yaml", "\(shippedDirectory)/\(argument).json"]
+        for candidate in ["\(shippedDirectory)/\(argument).yaml", "\(shippedDirectory)/\(argument).json",
+                          "\(shippedDirectory)/systems/\(argument).yaml"]
         where manager.fileExists(atPath: candidate) {
             return candidate
         }

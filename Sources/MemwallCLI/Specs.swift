@@ -1,10 +1,41 @@
 import ArgumentParser
 import MemwallModel
+import MemwallReport
 
 struct Specs: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Work with hardware and workload description files.",
-        subcommands: [Validate.self])
+        subcommands: [List.self, Show.self, Validate.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Table of the shipped hardware with headline figures.",
+            discussion: "Example:\n  memwall specs list\n  memwall specs list --dir HardwareSpecs/systems")
+
+        @Option(name: .long, help: ArgumentHelp("Folder of hardware files.", valueName: "folder"))
+        var dir = HardwareLocator.shippedDirectory
+
+        func run() throws {
+            let files = HardwareLocator.files(in: dir)
+            guard !files.isEmpty else { throw CommandFailure.badInput("\(dir): no .yaml hardware files; expected a folder such as HardwareSpecs") }
+            let entries = try files.map { path in (path, try failing { try Hardware.load(contentsOf: path) }) }
+            Console.output(HardwareSummary.table(entries))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Every figure of one hardware description, with its source.",
+            discussion: "Example:\n  memwall specs show nvidia-h100-sxm-80gb")
+
+        @Argument(help: ArgumentHelp("A hardware file or shipped name.", valueName: "name"))
+        var name: String
+
+        func run() throws {
+            let hardware = try failing { try Hardware.load(contentsOf: HardwareLocator.resolve(name)) }
+            Console.output(HardwareSummary.detail(hardware))
+        }
+    }
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
