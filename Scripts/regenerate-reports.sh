@@ -48,6 +48,14 @@ run 0 io --kernel attention --seq 4096 --head-dim 64 --sweep-fast-memory 16KiB:1
 run 0 io --kernel attention --head-dim 128 --fast-memory 192KiB --sweep-seq 512:65536:8 --causal \
   --output "$out/io-attention-vs-seq.csv" --plot "$out/io-attention-vs-seq.svg"
 run 0 io --kernel gemm --m 4096 --k 4096 --n 4096 --hardware $h100 --output "$out/io-gemm-4096-h100.txt"
+# Every kind of hardware: the shipped list, and one decode step compared across devices.
+run 0 specs list > "$out/specs-list.txt"
+run 0 compare --workload Workloads/llama-3-8b-decode.yaml --set batch=16 \
+  --hardware nvidia-a100-sxm4-80gb nvidia-h100-sxm-80gb nvidia-h200-sxm-141gb amd-mi300x google-tpu-v4 google-tpu-v5e \
+    huawei-ascend-910b sambanova-sn40l samsung-hbm-pim-gpu attacc-system duplex-logic-pim sk-hynix-gddr6-aim \
+  --output "$out/compare-llama-3-8b-decode-b16.txt" --plot "$out/compare-llama-3-8b-decode-b16.svg"
+run 0 compare --workload Workloads/llama-3-8b-decode.yaml --set weight_dtype=int4 --set activation_dtype=int8 --set kv_dtype=int8 \
+  --hardware amd-alveo-u280 amd-versal-vhk158 --format csv --output "$out/compare-fpga-llama-3-8b-w4a8.csv"
 
 if $check; then
   if ! diff -r -u Reports "$out" >&2; then

@@ -34,7 +34,9 @@ public struct ComparisonReport: Sendable {
             let cost: String = t.costPerMillionTokens.map { "$" + QuantityFormatter.number($0, 4) } ?? "-"
             let fit: String = f.fits ? "fits" : "short by " + QuantityFormatter.format(f.shortfallBytes, .bytes)
             let bound: String = t.bound.name(tiers: row.result.tierNames)
-            let cells: [String] = [row.hardware, q(t.time, .seconds), bound, rate, q(t.energy, .joules), q(t.energyAtTDP, .joules), cost, fit]
+            // No tier or engine with an energy figure: say so rather than print zero.
+            let energy: String = t.energy > 0 ? q(t.energy, .joules) : "-"
+            let cells: [String] = [row.hardware, q(t.time, .seconds), bound, rate, energy, q(t.energyAtTDP, .joules), cost, fit]
             table.append(cells)
         }
         return "memwall compare: \(workload)\n\n" + table.render()
@@ -81,7 +83,8 @@ public struct ComparisonReport: Sendable {
         let cost: [(String, Double)] = rows.compactMap { row in row.result.totals.costPerMillionTokens.map { (row.hardware, $0) } }
         let barHeight = 26.0, gap = 10.0, left = 230.0, width = 520.0
         let panelHeight = Double(rows.count) * (barHeight + gap)
-        var svg = SVGDocument(width: left + width + 150, height: 90 + panelHeight * (cost.isEmpty ? 1 : 2) + (cost.isEmpty ? 0 : 60))
+        let costHeight = Double(cost.count) * (barHeight + gap)
+        var svg = SVGDocument(width: left + width + 150, height: 90 + panelHeight + (cost.isEmpty ? 0 : costHeight + 60))
         svg.text(20, 28, "memwall compare: \(workload)", size: 16, weight: "bold")
         func panel(_ title: String, _ values: [(String, Double)], top: Double, color: String, format: (Double) -> String) {
             svg.text(20, top - 12, title, size: 13, weight: "bold")

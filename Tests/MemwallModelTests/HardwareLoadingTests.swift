@@ -7,25 +7,66 @@ struct HardwareLoadingTests {
     static let mib = 1024.0 * 1024.0
 
     static let shippedFiles: [String] = {
-        let directory = packagePath("HardwareSpecs")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") }.sorted()
+        var found: [String] = []
+        for folder in ["", "systems/"] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: packagePath("HardwareSpecs/" + folder))) ?? []
+            found += names.filter { $0.hasSuffix(".yaml") }.sorted().map { folder + $0 }
+        }
+        return found
     }()
+
+    static let nvidiaGPUFiles = shippedFiles.filter { $0.hasPrefix("nvidia-") }
 
     static func load(_ name: String) throws -> Hardware {
         try Hardware.load(contentsOf: packagePath("HardwareSpecs/\(name)"))
     }
 
-    @Test func theThreeShippedFilesArePresent() {
-        #expect(Self.shippedFiles == [
-            "nvidia-a100-sxm4-40gb.yaml", "nvidia-a100-sxm4-80gb.yaml", "nvidia-h100-sxm-80gb.yaml",
-        ])
+    /// Every kind of hardware the product covers is shipped (issues 3 and 6).
+    @Test func theRequiredHardwareIsShipped() {
+        let required = [
+            "nvidia-h100-sxm-80gb.yaml", "nvidia-a100-sxm4-40gb.yaml", "nvidia-a100-sxm4-80gb.yaml", "nvidia-h200-sxm-141gb.yaml",
+            "amd-mi300x.yaml", "huawei-ascend-910b.yaml", "google-tpu-v4.yaml", "google-tpu-v5e.yaml",
+            "samsung-hbm-pim-gpu.yaml", "attacc-system.yaml", "duplex-logic-pim.yaml", "sk-hynix-gddr6-aim.yaml",
+            "amd-alveo-u280.yaml", "amd-versal-vhk158.yaml", "sambanova-sn40l.yaml",
+            "systems/h100-host-nvme.yaml", "systems/hgx-h100-8gpu.yaml",
+        ]
+        for file in required { #expect(Self.shippedFiles.contains(file), "missing \(file)") }
     }
 
+    /// What must hold for every shipped description, whatever its kind.
     @Test(arguments: shippedFiles)
     func shippedFileIsWellFormed(_ name: String) throws {
         let hardware = try Self.load(name)
-        #expect(hardware.id == String(name.dropLast(".yaml".count)))  // id defaults to the file stem
+        let stem = String(name.split(separator: "/").last!.dropLast(".yaml".count))
+        #expect(hardware.id == stem)  // id defaults to the file stem
+        #expect(!hardware.compute.isEmpty)
+        for engine in hardware.compute {
+            #expect(!engine.source.trimmingCharacters(in: .whitespaces).isEmpty, "engine \(engine.name) has no source")
+            #expect(engine.efficiency > 0 && engine.efficiency <= 1)
+            #expect(engine.peak.values.allSatisfy { $0.value > 0 })
+            if let near = engine.nearTier { #expect(hardware.memory[near].internalBandwidth != nil) }
+        }
+        for tier in hardware.memory {
+            #expect(!tier.source.trimmingCharacters(in: .whitespaces).isEmpty, "tier \(tier.name) has no source")
+            #expect(tier.capacity.value > 0)
+            #expect(tier.instances >= 1)
+        }
+        for link in hardware.links {
+            #expect(!link.source.trimmingCharacters(in: .whitespaces).isEmpty, "link \(link.name) has no source")
+        }
+        #expect(hardware.mainMemory.role == .managed)
+        #expect(hardware.mainMemory.bandwidth != nil)
+        if hardware.mainMemoryIndex > 0 {
+            #expect(hardware.memory[0].capacity < hardware.mainMemory.totalCapacity)
+        }
+        if let power = hardware.power { #expect(!power.source.isEmpty) }
+        if let price = hardware.price { #expect(!price.source.isEmpty) }
+    }
+
+    /// The NVIDIA GPU files share one layout: registers, SMEM, L2 (a cache) and HBM.
+    @Test(arguments: nvidiaGPUFiles)
+    func nvidiaFileHasTheGPULayout(_ name: String) throws {
+        let hardware = try Self.load(name)
         #expect(hardware.kind == .gpu)
         #expect(!hardware.compute.isEmpty)
         for engine in hardware.compute {

@@ -21,7 +21,7 @@ public enum QuantityFormatter {
         }
         // Choose the prefix on the value as it will print, so 999.96e9 B is "1 TB", not "1000 GB".
         let magnitude = abs(roundedToSignificantDigits(value, significantDigits))
-        let chosen = prefixes.first { magnitude >= $0.1 } ?? prefixes[prefixes.count - 1]
+        let chosen = magnitude == 0 ? ("", 1.0) : prefixes.first { magnitude >= $0.1 } ?? prefixes[prefixes.count - 1]
         let scaled = magnitude == 0 ? 0 : value / chosen.1
         let symbol: String
         switch dimension {
