@@ -22,6 +22,9 @@ struct Compare: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a workload parameter, e.g. --set batch=8.", valueName: "key=value"))
     var overrides: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Clock for derived (FPGA) peaks, applied to the hardware that has them.", valueName: "frequency"))
+    var clock: String?
+
     @OptionGroup var engineOptions: EngineOptions
     @OptionGroup var outputOptions: OutputOptions
 
@@ -37,7 +40,10 @@ struct Compare: ParsableCommand {
         let graph = try failing { try WorkloadLoader.load(contentsOf: workload, overrides: parsed) }
         var rows: [ComparisonReport.Row] = []
         for name in hardware {
-            let hw = try failing { try Hardware.load(contentsOf: HardwareLocator.resolve(name)) }
+            var hw = try failing { try Hardware.load(contentsOf: HardwareLocator.resolve(name)) }
+            if let clock, hw.compute.contains(where: { $0.derivedClock != nil }) {
+                hw = try failing { try HardwareLocator.load(name, clock: clock) }
+            }
             let result = try failing { try engineOptions.engine.analyze(graph, on: hw) }
             rows.append(ComparisonReport.Row(hardware: hw.id, hardwareName: hw.name, result: result))
         }

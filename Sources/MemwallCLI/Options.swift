@@ -22,8 +22,13 @@ struct AnalysisInputs: ParsableArguments {
         valueName: "key=value"))
     var overrides: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Clock for engines whose peak is derived (FPGA DSPs): peak = units x ops per cycle x this clock, e.g. --clock 300MHz.",
+        valueName: "frequency"))
+    var clock: String?
+
     func loadHardware() throws -> Hardware {
-        try failing { try Hardware.load(contentsOf: HardwareLocator.resolve(hardware)) }
+        try failing { try HardwareLocator.load(hardware, clock: clock) }
     }
 
     func loadWorkload() throws -> Workload {
@@ -70,6 +75,18 @@ struct OutputOptions: ParsableArguments {
 /// Finds a hardware file from a path or a shipped name.
 enum HardwareLocator {
     static let shippedDirectory = "HardwareSpecs"
+
+    /// Loads a hardware file or shipped name, re-clocking derived peaks when `clock` is given.
+    static func load(_ argument: String, clock: String?) throws(SpecError) -> Hardware {
+        let hardware = try Hardware.load(contentsOf: resolve(argument))
+        guard let clock else { return hardware }
+        let value = SpecValue.commandLine(clock, option: "--clock \(clock)")
+        let frequency = try value.positiveQuantity(Hertz.self)
+        guard let reclocked = hardware.reclocked(to: frequency) else {
+            throw SpecError(file: "--clock \(clock)", message: "\(hardware.name) has no engine with a derived_peak; expected an FPGA-style file whose peak comes from units x ops per cycle x clock")
+        }
+        return reclocked
+    }
 
     /// The `.yaml` files of a folder and its `systems/` subfolder, sorted.
     static func files(in folder: String) -> [String] {

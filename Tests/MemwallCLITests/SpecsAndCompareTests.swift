@@ -45,3 +45,22 @@ import Testing
         expectBadInput(try await Memwall.run(["compare", "--workload", "Workloads/llama-3-8b-decode.yaml"]))
     }
 }
+
+@Suite struct ClockOptionTests {
+    /// bf16 decode on the U280 runs on soft-float DSPs and is compute-bound: doubling the clock
+    /// halves the compute time of every matmul.
+    @Test func clockRescalesDerivedPeaks() async throws {
+        func time(_ clock: String) async throws -> Double {
+            let result = try await Memwall.run(["analyze", "--hardware", "amd-alveo-u280", "--workload", "Workloads/llama-3-8b-decode.yaml",
+                                                "--set", "weight_dtype=int4", "--clock", clock, "--format", "json"])
+            let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let ops = try #require(document?["ops"] as? [[String: Any]])
+            let op = try #require(ops.first { $0["name"] as? String == "layers.0.gate_proj" })
+            return try #require((op["time_by_bound_s"] as? [String: Double])?["compute"])
+        }
+        let slow = try await time("150MHz"), fast = try await time("300MHz")
+        #expect(abs(slow / fast - 2) < 1e-9)
+        expectBadInput(try await Memwall.run(["analyze", "--hardware", "nvidia-h100-sxm-80gb", "--workload",
+                                              "Workloads/llama-3-8b-decode.yaml", "--clock", "300MHz"]))
+    }
+}

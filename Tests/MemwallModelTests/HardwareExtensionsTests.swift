@@ -80,3 +80,19 @@ import _TestSupport
         #expect(error?.description.contains("no device file 'nowhere'") == true)
     }
 }
+
+/// The FPGA clock is a parameter: derived peaks scale with it; listed peaks cannot be re-clocked.
+@Suite struct ReclockingTests {
+    @Test func derivedPeaksScaleWithTheClock() throws {
+        let u280 = try Hardware.load(contentsOf: PackageRoot.path("HardwareSpecs/amd-alveo-u280.yaml"))
+        let engine = try #require(u280.compute.first { $0.derivedClock != nil })
+        let base = try #require(engine.derivedClock).value
+        let faster = try #require(u280.reclocked(to: Hertz(2 * base)))
+        let scaled = try #require(faster.compute.first { $0.name == engine.name })
+        for (dtype, peak) in engine.peak { #expect(scaled.peak[dtype]?.value == 2 * peak.value) }
+        // DS963: 9,024 DSP slices; int8 packs 2 MACs (4 ops) per DSP per cycle.
+        #expect(scaled.peak[.int8]?.value == 9024 * 4 * 2 * base)
+        let h100 = try Hardware.load(contentsOf: PackageRoot.path("HardwareSpecs/nvidia-h100-sxm-80gb.yaml"))
+        #expect(h100.reclocked(to: Hertz(1e9)) == nil)
+    }
+}

@@ -185,6 +185,7 @@ extension ComputeEngine {
         let map = try value.mapping()
         try map.allowOnly(["name", "executes", "peak", "derived_peak", "efficiency", "energy", "near", "source", "notes"])
         var peak: [DType: OperationsPerSecond] = [:]
+        var derivedClock: Hertz?
         switch (map.optional("peak"), map.optional("derived_peak")) {
         case let (peakValue?, nil):
             for (key, rate) in try peakValue.mapping().entries {
@@ -197,6 +198,7 @@ extension ComputeEngine {
             try fields.allowOnly(["units", "clock", "ops_per_unit_per_cycle"])
             let units = Double(try fields.required("units").int(in: 1...100_000_000))
             let clock = try fields.required("clock").positiveQuantity(Hertz.self)
+            derivedClock = clock
             let perCycle = try fields.required("ops_per_unit_per_cycle")
             for (key, ops) in try perCycle.mapping().entries {
                 peak[try dtypeKey(key, at: ops)] = OperationsPerSecond(units * (try ops.double(in: 0.000_001...1e6)) * clock.value)
@@ -235,6 +237,7 @@ extension ComputeEngine {
             nearTier: nearTier,
             source: try requiredSource(map)
         )
+        self.derivedClock = derivedClock
     }
 }
 

@@ -49,6 +49,22 @@ public struct Hardware: Sendable, Hashable {
     }
 }
 
+extension Hardware {
+    /// The same hardware with every derived peak recomputed at `clock` (FPGA designs close
+    /// timing at different clocks); nil when no engine's peak is derived from a clock.
+    public func reclocked(to clock: Hertz) -> Hardware? {
+        guard compute.contains(where: { $0.derivedClock != nil }) else { return nil }
+        var copy = self
+        for index in copy.compute.indices {
+            guard let old = copy.compute[index].derivedClock else { continue }
+            let scale = clock.value / old.value
+            copy.compute[index].peak = copy.compute[index].peak.mapValues { OperationsPerSecond($0.value * scale) }
+            copy.compute[index].derivedClock = clock
+        }
+        return copy
+    }
+}
+
 /// The rule that picks an engine for each op.
 public enum Assignment: Sendable, Hashable {
     /// The engine that minimises the op's time.
@@ -78,6 +94,8 @@ public struct ComputeEngine: Sendable, Hashable {
     /// Compute near memory: the index of the tier this engine sits at (PIM), nil for engines
     /// that read through the hierarchy.
     public var nearTier: Int?
+    /// The clock a `derived_peak` was computed at (units x ops per cycle x clock); nil for listed peaks.
+    public var derivedClock: Hertz?
     public var source: String
 
     public init(name: String, executes: Set<OpClass> = Set(OpClass.allCases), peak: [DType: OperationsPerSecond],
