@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // Property-based tests (Swift Testing integration, shrinking).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         // MARK: C libraries (Debian: libgsl-dev, libglpk-dev)
@@ -82,8 +84,14 @@ let package = Package(
         // Shared by the test targets: the package root and a seeded generator.
         .target(name: "_TestSupport", dependencies: ["MemwallNumerics"], path: "Tests/_TestSupport"),
         .testTarget(name: "MemwallModelTests", dependencies: ["MemwallModel", "_TestSupport"]),
-        .testTarget(name: "MemwallAnalysisTests", dependencies: ["MemwallAnalysis", "MemwallModel", "_TestSupport"]),
-        .testTarget(name: "MemwallReportTests", dependencies: ["MemwallReport", "MemwallAnalysis", "MemwallModel", "_TestSupport"]),
+        .testTarget(name: "MemwallAnalysisTests", dependencies: [
+            "MemwallAnalysis", "MemwallModel", "_TestSupport",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "MemwallReportTests", dependencies: [
+            "MemwallReport", "MemwallAnalysis", "MemwallModel", "_TestSupport",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "MemwallCLITests", dependencies: ["MemwallCLI", "MemwallModel", "_TestSupport"]),
         .testTarget(name: "MemwallNumericsTests", dependencies: ["MemwallNumerics", "_TestSupport"]),
         .testTarget(name: "MemwallExecutorTests",
