@@ -1,7 +1,34 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where commands write: standard output, standard error, or a file.
 enum Console {
+    /// Progress lines go to a terminal only, never into redirected output.
+    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+
+    /// Rewrites one progress line on stderr (`nil` clears it).
+    static func progress(_ line: String?) {
+        let text = line.map { "\r\($0)\u{1B}[K" } ?? "\r\u{1B}[K"
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Ctrl-C ends the command with one line and status 130; files are only ever written whole
+    /// (atomically), so an interrupted command leaves no partial output behind.
+    static func exitCleanlyOnInterrupt() {
+        // A parent may have spawned us with SIGINT blocked or ignored (both survive exec).
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
+        signal(SIGINT) { _ in
+            let message = "\nmemwall: interrupted\n"
+            message.withCString { _ = Glibc.write(STDERR_FILENO, $0, strlen($0)) }
+            _exit(130)
+        }
+    }
+
     static func output(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }

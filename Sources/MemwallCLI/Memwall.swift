@@ -38,6 +38,7 @@ func helpPath(_ arguments: [String]) -> String {
 /// Runs `memwall` with `arguments` (without the program name) and returns the exit status.
 public enum MemwallMain {
     public static func run(_ arguments: [String]) -> Int32 {
+        Console.exitCleanlyOnInterrupt()
         do {
             var command = try Memwall.parseAsRoot(arguments)
             try command.run()

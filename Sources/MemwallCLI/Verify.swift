@@ -29,7 +29,12 @@ struct Verify: ParsableCommand {
     func run() throws {
         let suite = try failing { try RegressionSuite.load(contentsOf: cases) }
         let outcome: SuiteRunner.Outcome
-        do { outcome = try SuiteRunner.run(suite, full: full) } catch {
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if Console.stderrIsTerminal {
+            progress = { done, total in Console.progress("verify: \(done)/\(total) cases and fits") }
+        }
+        defer { if progress != nil { Console.progress(nil) } }
+        do { outcome = try SuiteRunner.run(suite, full: full, progress: progress) } catch {
             throw CommandFailure.badInput("\(cases): \(error.description)")
         }
         let text: String

@@ -11,11 +11,21 @@ public enum SuiteRunner {
         public var failures: Int { cases.filter { !$0.passed }.count + fits.filter { !$0.passed }.count }
     }
 
-    public static func run(_ suite: RegressionSuite, full: Bool) throws(ExecutorError) -> Outcome {
+    /// `progress(done, total)` is called as cases and fits finish (from worker threads).
+    public static func run(_ suite: RegressionSuite, full: Bool,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws(ExecutorError) -> Outcome {
         let cases = suite.cases.filter { full || !$0.full }
         let fits = suite.fits.filter { full || !$0.full }
-        let caseResults = try parallel(cases) { c throws(ExecutorError) in try Verifier.run(c) }
-        let fitResults = try parallel(fits) { f throws(ExecutorError) in try fit(f) }
+        let total = cases.count + fits.count
+        let counter = ProgressCounter(total: total, report: progress)
+        let caseResults = try parallel(cases) { c throws(ExecutorError) in
+            defer { counter.advance() }
+            return try Verifier.run(c)
+        }
+        let fitResults = try parallel(fits) { f throws(ExecutorError) in
+            defer { counter.advance() }
+            return try fit(f)
+        }
         return Outcome(cases: caseResults, fits: fitResults,
                        skipped: suite.cases.count - cases.count + suite.fits.count - fits.count)
     }
@@ -52,6 +62,27 @@ public enum SuiteRunner {
             }
         }
         return try results.values.map { slot throws(ExecutorError) in try slot!.get() }
+    }
+}
+
+/// Counts finished work items across threads and reports each step.
+private final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    let total: Int
+    let report: (@Sendable (Int, Int) -> Void)?
+
+    init(total: Int, report: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total
+        self.report = report
+    }
+
+    func advance() {
+        lock.lock()
+        done += 1
+        let now = done
+        lock.unlock()
+        report?(now, total)
     }
 }
 
