@@ -7,15 +7,22 @@ import Testing
     @Test func interruptExits130WithoutPartialOutput() async throws {
         try await withTemporaryDirectory { directory in
             let output = directory.appendingPathComponent("verify.txt").path
+            // One case long enough (tens of seconds of kernel time) that the process is surely still running.
+            let suite = directory.appendingPathComponent("long.yaml").path
+            try """
+            cases:
+              - { name: long, kernel: attention, variant: flash1, seq: 16384, head_dim: 64, fast_memory: 4096, relations: [equals_model] }
+            """.write(toFile: suite, atomically: true, encoding: .utf8)
             let process = Process()
             process.executableURL = Memwall.executable
             process.currentDirectoryURL = Memwall.root
-            process.arguments = ["verify", "--full", "--output", output]
+            process.arguments = ["verify", "--cases", suite, "--output", output]
             let errors = Pipe()
             process.standardError = errors
             process.standardOutput = FileHandle.nullDevice
             try process.run()
-            try await Task.sleep(for: .milliseconds(700))
+            // A blocking sleep: Task.sleep can wake late when the test pool is saturated.
+            usleep(500_000)
             #expect(process.isRunning, "verify --full finished before it could be interrupted")
             process.interrupt()
             process.waitUntilExit()
