@@ -39,22 +39,23 @@ public struct RooflineEngine: Sendable {
             ioModel.bytesMoved(by: op, cost: cost, workload: workload, hardware: compiled, into: &bytes)
 
             // The conventional engine reads through the hierarchy; a near-memory engine reads its
-            // operands at its tier's internal bandwidth and sends only results out.
+            // operands at its tier's internal bandwidth and sends only results out. One pass keeps the
+            // fastest candidate and, under an intensity rule, the rule's engine and the fastest other.
             var best: Evaluation?
             if cost.flops > 0 {
-                let conventional = compiled.engine(for: cost.opClass, dtype: cost.computeDType)
-                var candidates: [Evaluation] = []
-                if let choice = conventional { candidates.append(evaluate(cost, bytes: bytes, choice: choice, near: nil, compiled)) }
+                var selection = Selection(ruleEngine: compiled.intensityRule?.engineIndex)
+                if let choice = compiled.engine(for: cost.opClass, dtype: cost.computeDType) {
+                    selection.consider(evaluate(cost, bytes: bytes, choice: choice, near: nil, compiled))
+                }
                 for near in compiled.nearEngines {
                     guard let choice = near.choice(for: cost.opClass, dtype: cost.computeDType) else { continue }
-                    candidates.append(evaluate(cost, bytes: bytes, choice: choice, near: near, compiled))
+                    selection.consider(evaluate(cost, bytes: bytes, choice: choice, near: near, compiled))
                 }
-                if let rule = compiled.intensityRule, let low = candidates.first(where: { $0.choice?.engineIndex == rule.engineIndex }) {
+                if let rule = compiled.intensityRule, let ruled = selection.ruled {
                     let intensity = cost.compulsoryBytes > 0 ? cost.flops / cost.compulsoryBytes : .infinity
-                    best = intensity < rule.threshold ? low
-                        : candidates.filter { $0.choice?.engineIndex != rule.engineIndex }.min { $0.time < $1.time } ?? low
+                    best = intensity < rule.threshold ? ruled : selection.fastestOther ?? ruled
                 } else {
-                    best = candidates.min { $0.time < $1.time }
+                    best = selection.fastest
                 }
                 guard let chosen = best else {
                     throw .noEngine(op: op.name, opClass: cost.opClass, dtype: cost.computeDType, hardware: compiled.hardware.name)
@@ -65,23 +66,19 @@ public struct RooflineEngine: Sendable {
                 }
             }
             let evaluation = best ?? evaluate(cost, bytes: bytes, choice: nil, near: nil, compiled)
-            let engineName = evaluation.choice.map { compiled.hardware.compute[$0.engineIndex].name }
-            let dtypeUsed = evaluation.choice?.dtype ?? cost.computeDType
-            let computeTime = evaluation.computeTime, memoryTimes = evaluation.memoryTimes, latency = evaluation.latency
-            let energy = evaluation.energy, time = evaluation.time, bound = evaluation.bound
-            let overhead = compiled.overheadPerOp
             for tier in 0..<tiers { totalBytes[tier] += evaluation.bytes[tier] }
 
             totalFlops += cost.flops
-            totalTime += time
-            totalEnergy += energy
-            timeByBound[bound, default: 0] += time
+            totalTime += evaluation.time
+            totalEnergy += evaluation.energy
+            timeByBound[evaluation.bound, default: 0] += evaluation.time
             let mainBytes = evaluation.bytes[main]
             results.append(OpResult(
-                name: op.name, kind: op.kind, engine: engineName, computeDType: dtypeUsed, flops: cost.flops,
-                bytesByTier: evaluation.bytes, computeTime: computeTime, memoryTimeByTier: memoryTimes,
-                latencyTime: latency, overheadTime: overhead, time: time, bound: bound,
-                arithmeticIntensity: mainBytes > 0 ? cost.flops / mainBytes : 0, energy: energy))
+                name: op.name, kind: op.kind, engine: evaluation.choice.map { compiled.hardware.compute[$0.engineIndex].name },
+                computeDType: evaluation.choice?.dtype ?? cost.computeDType, flops: cost.flops,
+                bytesByTier: evaluation.bytes, computeTime: evaluation.computeTime, memoryTimeByTier: evaluation.memoryTimes,
+                latencyTime: evaluation.latency, overheadTime: compiled.overheadPerOp, time: evaluation.time, bound: evaluation.bound,
+                arithmeticIntensity: mainBytes > 0 ? cost.flops / mainBytes : 0, energy: evaluation.energy))
         }
 
         let hardware = compiled.hardware
@@ -103,6 +100,27 @@ public struct RooflineEngine: Sendable {
             ops: results, totals: totals,
             footprint: FootprintAnalysis.footprint(of: workload, in: hardware.mainMemory),
             warnings: warnings)
+    }
+
+    /// The candidates worth keeping while engines are considered one by one: the fastest, and under
+    /// an intensity rule the rule's engine and the fastest other (first wins ties).
+    struct Selection {
+        let ruleEngine: Int?
+        var fastest: Evaluation?
+        var ruled: Evaluation?
+        var fastestOther: Evaluation?
+
+        init(ruleEngine: Int?) { self.ruleEngine = ruleEngine }
+
+        mutating func consider(_ candidate: Evaluation) {
+            if candidate.time < (fastest?.time ?? .infinity) { fastest = candidate }
+            guard let ruleEngine else { return }
+            if candidate.choice?.engineIndex == ruleEngine {
+                ruled = candidate
+            } else if candidate.time < (fastestOther?.time ?? .infinity) {
+                fastestOther = candidate
+            }
+        }
     }
 
     /// One op on one engine: its bytes per tier, the time under each bound, and the winner.
