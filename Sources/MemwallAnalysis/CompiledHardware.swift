@@ -92,7 +92,7 @@ public struct CompiledHardware: Sendable {
         let choices: [[EngineChoice?]]
 
         public func choice(for opClass: OpClass, dtype: DType) -> EngineChoice? {
-            choices[opClass == .matrix ? 0 : 1][DType.allCases.firstIndex(of: dtype)!]
+            CompiledHardware.lookup(choices, opClass, dtype)
         }
     }
 
@@ -107,6 +107,12 @@ public struct CompiledHardware: Sendable {
     /// dtype (reported by the caller).
     @inline(__always)
     public func engine(for opClass: OpClass, dtype: DType) -> EngineChoice? {
-        choices[opClass == .matrix ? 0 : 1][DType.allCases.firstIndex(of: dtype)!]
+        Self.lookup(choices, opClass, dtype)
+    }
+
+    /// The entry of a table built as `OpClass.allCases x DType.allCases`.
+    @inline(__always)
+    static func lookup(_ table: [[EngineChoice?]], _ opClass: OpClass, _ dtype: DType) -> EngineChoice? {
+        table[OpClass.allCases.firstIndex(of: opClass)!][DType.allCases.firstIndex(of: dtype)!]
     }
 }
