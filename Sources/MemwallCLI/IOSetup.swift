@@ -68,7 +68,7 @@ struct IOSetup {
         self.kind = kind
         guard let dtype = DType(rawValue: c.dtype) else {
             let names = DType.allCases.map(\.rawValue)
-            let hint = nearest(c.dtype, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(c.dtype, in: names)
             throw CommandFailure.badInput("--dtype '\(c.dtype)': unknown dtype\(hint); expected one of \(names.joined(separator: ", "))")
         }
         self.dtype = dtype
@@ -153,7 +153,7 @@ struct IOSetup {
         for name in named {
             guard name == "all" || kind.variants.contains(name) else {
                 let candidates = kind.variants + ["all"]
-                let hint = nearest(name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(name, in: candidates)
                 throw CommandFailure.badInput("--variant '\(name)': not a variant of \(kind.rawValue)\(hint); expected one of \(candidates.joined(separator: ", "))")
             }
             for variant in name == "all" ? kind.variants : [name] where !chosen.contains(variant) { chosen.append(variant) }

@@ -109,7 +109,7 @@ enum HardwareLocator {
         }
         let shipped = ((try? manager.contentsOfDirectory(atPath: shippedDirectory)) ?? [])
             .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-        let hint = nearest(argument, in: shipped).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = didYouMean(argument, in: shipped)
         throw SpecError(file: argument, message: "no such file, and no \(shippedDirectory)/\(argument).yaml\(hint); expected a hardware file path or one of: \(shipped.joined(separator: ", "))")
     }
 }

@@ -146,7 +146,7 @@ public struct RegressionSuite: Sendable {
         case "equals_model": return .equalsModel
         case "above_certified_bound": return .aboveCertifiedBound
         default:
-            let hint = nearest(name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(name, in: names)
             throw value.error("unknown relation '\(name)'\(hint); expected one of \(names.joined(separator: ", "))")
         }
     }

@@ -83,7 +83,7 @@ extension Hardware {
             let name = try main.name()
             guard let index = memory.firstIndex(where: { $0.name == name }) else {
                 let names = memory.map(\.name)
-                let hint = nearest(name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(name, in: names)
                 throw main.error("no memory tier named '\(name)'\(hint); expected one of \(names.joined(separator: ", "))")
             }
             guard memory[index].role == .managed else {
@@ -132,7 +132,7 @@ extension Assignment {
             let name = try below.name()
             guard let index = engines.firstIndex(where: { $0.name == name }) else {
                 let names = engines.map(\.name)
-                let hint = nearest(name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(name, in: names)
                 throw below.error("no compute engine named '\(name)'\(hint); expected one of \(names.joined(separator: ", "))")
             }
             guard engines.count > 1 else { throw value.error("an intensity rule needs a second engine for ops above the threshold") }
@@ -174,7 +174,7 @@ func requiredSource(_ map: SpecMapping) throws(SpecError) -> String {
 func dtypeKey(_ key: String, at value: SpecValue) throws(SpecError) -> DType {
     guard let dtype = DType(rawValue: key) else {
         let names = DType.allCases.map(\.rawValue)
-        let hint = nearest(key, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = didYouMean(key, in: names)
         throw value.error("unknown dtype '\(key)'\(hint); expected one of \(names.joined(separator: ", "))")
     }
     return dtype
@@ -214,7 +214,7 @@ extension ComputeEngine {
             let name = try near.name()
             guard let index = tiers.firstIndex(where: { $0.name == name }) else {
                 let names = tiers.map(\.name)
-                let hint = nearest(name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(name, in: names)
                 throw near.error("no memory tier named '\(name)'\(hint); expected one of \(names.joined(separator: ", "))")
             }
             guard tiers[index].internalBandwidth != nil else {

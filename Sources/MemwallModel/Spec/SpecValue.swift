@@ -160,7 +160,7 @@ public struct SpecValue: @unchecked Sendable {
         let text = try string()
         if let value = E(rawValue: text) { return value }
         let names = E.allCases.map(\.rawValue)
-        let hint = nearest(text, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = didYouMean(text, in: names)
         throw error("unknown value '\(text)'\(hint); expected one of \(names.joined(separator: ", "))")
     }
 
@@ -182,7 +182,7 @@ public struct SpecMapping: Sendable {
     /// Fails on the first key not in `allowed`, suggesting the nearest allowed key.
     public func allowOnly(_ allowed: [String]) throws(SpecError) {
         for (key, value) in entries where !allowed.contains(key) {
-            let hint = nearest(key, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(key, in: allowed)
             throw SpecError(file: value.file, line: value.line, column: value.column, keyPath: value.path,
                             message: "unknown key '\(key)'\(hint); expected one of \(allowed.joined(separator: ", "))")
         }

@@ -28,3 +28,13 @@ func editDistance(_ a: String, _ b: String) -> Int {
     }
     return previous[b.count]
 }
+
+/// `" (did you mean 'x'?)"` for the nearest candidate, or `""` when none is close.
+public func didYouMean(_ word: String, in candidates: [String]) -> String {
+    didYouMean(nearest(word, in: candidates))
+}
+
+/// `" (did you mean 'x'?)"` for a known suggestion, or `""`.
+public func didYouMean(_ suggestion: String?) -> String {
+    suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+}

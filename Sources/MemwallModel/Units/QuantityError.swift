@@ -19,7 +19,7 @@ public enum QuantityError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .missingUnit(text, expected):
             return "'\(text)' has no unit; expected \(expected.noun) like '\(expected.example)'"
         case let .unknownUnit(unit, expected, suggestion):
-            let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(suggestion)
             return "unknown unit '\(unit)'\(hint); expected \(expected.noun) like '\(expected.example)'"
         case let .wrongDimension(unit, found, expected):
             return "unit '\(unit)' is \(found.noun), expected \(expected.noun) like '\(expected.example)'"

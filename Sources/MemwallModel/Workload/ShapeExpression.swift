@@ -15,7 +15,7 @@ public enum ShapeExpression {
             switch self {
             case let .syntax(message): return message
             case let .unknownName(name, suggestion):
-                return "unknown parameter '\(name)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
+                return "unknown parameter '\(name)'" + didYouMean(suggestion)
             case let .inexactDivision(a, b): return "\(a)/\(b) is not a whole number"
             case .divisionByZero: return "division by zero"
             case .overflow: return "value overflows a 64-bit integer"

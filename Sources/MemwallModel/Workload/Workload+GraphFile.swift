@@ -32,7 +32,7 @@ extension Workload {
         for override in overrides {
             guard let index = parameters.firstIndex(where: { $0.key == override.key }) else {
                 let names = parameters.map(\.key)
-                let hint = nearest(override.key, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(override.key, in: names)
                 throw override.value.error("unknown parameter '\(override.key)'\(hint); this graph's parameters are \(names.isEmpty ? "none" : names.joined(separator: ", "))")
             }
             parameters[index].value = try override.value.int(in: 0...Int.max)
@@ -87,7 +87,7 @@ extension Workload {
                 return try list.sequence().map { ref throws(SpecError) in
                     let tensor = try ref.name()
                     guard let position = index[tensor] else {
-                        let hint = nearest(tensor, in: tensors.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+                        let hint = didYouMean(tensor, in: tensors.map(\.name))
                         throw ref.error("op '\(name)' refers to tensor '\(tensor)' which is not declared\(hint); expected a name from 'tensors'")
                     }
                     return position

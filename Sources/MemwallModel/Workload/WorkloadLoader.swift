@@ -65,7 +65,7 @@ public enum WorkloadLoader {
         var values = file
         for override in overrides {
             guard WorkloadParameters.keys.contains(override.key) else {
-                let hint = nearest(override.key, in: WorkloadParameters.keys).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(override.key, in: WorkloadParameters.keys)
                 throw override.value.error("unknown parameter '\(override.key)'\(hint); expected one of \(WorkloadParameters.keys.joined(separator: ", "))")
             }
             values[override.key] = override.value
