@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "MemwallAnalysis", targets: ["MemwallAnalysis"]),
         .library(name: "MemwallReport", targets: ["MemwallReport"]),
         .library(name: "MemwallExecutor", targets: ["MemwallExecutor"]),
+        .library(name: "MemwallPlanning", targets: ["MemwallPlanning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,6 +51,11 @@ let package = Package(
             name: "MemwallAnalysis",
             dependencies: ["MemwallModel"]
         ),
+        // Capacity planning on top of the engine: serving estimates, parallelism, sweeps, plans.
+        .target(
+            name: "MemwallPlanning",
+            dependencies: ["MemwallModel", "MemwallAnalysis"]
+        ),
         // GSL behind Swift wrappers (BLAS, least squares); nothing else touches CGSL.
         .target(
             name: "MemwallNumerics",
@@ -64,12 +70,12 @@ let package = Package(
         ),
         .target(
             name: "MemwallReport",
-            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallExecutor"]
+            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallExecutor", "MemwallPlanning"]
         ),
         .target(
             name: "MemwallCLI",
             dependencies: [
-                "MemwallModel", "MemwallAnalysis", "MemwallReport", "MemwallExecutor",
+                "MemwallModel", "MemwallAnalysis", "MemwallReport", "MemwallExecutor", "MemwallPlanning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +99,10 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "MemwallCLITests", dependencies: ["MemwallCLI", "MemwallModel", "_TestSupport"]),
+        .testTarget(name: "MemwallPlanningTests", dependencies: [
+            "MemwallPlanning", "MemwallAnalysis", "MemwallModel", "_TestSupport",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "MemwallNumericsTests", dependencies: ["MemwallNumerics", "_TestSupport"]),
         .testTarget(name: "MemwallExecutorTests",
                     dependencies: ["MemwallExecutor", "MemwallAnalysis", "MemwallNumerics", "MemwallModel", "_TestSupport"]),

@@ -1,5 +1,6 @@
 import MemwallAnalysis
 import MemwallModel
+import MemwallPlanning
 
 /// A command's failure with the exit status the output contract gives it:
 /// 2 for bad input, 1 for a question without a feasible answer.
@@ -21,6 +22,8 @@ func failing<T>(_ body: () throws -> T) throws -> T {
     } catch let error as SpecError {
         throw CommandFailure.badInput(error.description)
     } catch let error as AnalysisError {
+        throw CommandFailure.badInput(error.description)
+    } catch let error as PlanningError {
         throw CommandFailure.badInput(error.description)
     }
 }

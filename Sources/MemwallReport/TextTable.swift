@@ -34,3 +34,13 @@ extension String {
         return s
     }
 }
+
+/// Labelled lines, labels padded to one width (the summaries under `analyze` and `serve`).
+public enum KeyValueText {
+    public static func render(_ pairs: [(String, String)]) -> String {
+        let width = pairs.map(\.0.count).max() ?? 0
+        return pairs.map { key, value in
+            (key + String(repeating: " ", count: width - key.count) + "  " + value).trimmingTrailingSpaces()
+        }.joined(separator: "\n") + "\n"
+    }
+}

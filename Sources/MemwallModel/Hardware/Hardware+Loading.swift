@@ -264,10 +264,12 @@ extension MemoryTier {
 extension Link {
     init(_ value: SpecValue) throws(SpecError) {
         let map = try value.mapping()
-        try map.allowOnly(["name", "bandwidth", "latency", "energy", "source", "notes"])
+        try map.allowOnly(["name", "role", "bandwidth", "direction", "latency", "energy", "source", "notes"])
         self.init(
             name: try map.required("name").name(),
+            role: try map.optional("role")?.oneOf(Role.self),
             bandwidth: try map.required("bandwidth").positiveQuantity(BytesPerSecond.self),
+            direction: try map.optional("direction")?.oneOf(Direction.self) ?? .both,
             latency: try map.optional("latency")?.quantity(Seconds.self),
             energyPerByte: try map.optional("energy")?.quantity(JoulesPerByte.self),
             source: try requiredSource(map)

@@ -155,20 +155,57 @@ public struct MemoryTier: Sendable, Hashable {
 }
 
 /// An interconnect (NVLink, PCIe, ...).
+///
+/// `bandwidth` is, by default, the total over both directions, as datasheets quote it (H100
+/// NVLink: 900 GB/s = 450 GB/s each way); `direction: each` says it is already per direction.
+/// Collective formulas use ``bandwidthPerDirection``.
 public struct Link: Sendable, Hashable {
+    /// What the link connects a device to.
+    public enum Role: String, Sendable, CaseIterable, Hashable {
+        /// Other devices of the same kind (NVLink, NVSwitch, Infinity Fabric, ICI): collectives run here.
+        case peer
+        /// The host CPU and its memory (PCIe, CXL).
+        case host
+        /// Storage (NVMe).
+        case storage
+    }
+
+    /// Whether `bandwidth` counts both directions together or each one.
+    public enum Direction: String, Sendable, CaseIterable, Hashable {
+        case both, each
+    }
+
     public var name: String
+    /// What the link connects to; nil when the file does not say.
+    public var role: Role?
     public var bandwidth: BytesPerSecond
+    public var direction: Direction
     public var latency: Seconds?
     public var energyPerByte: JoulesPerByte?
     public var source: String
 
-    public init(name: String, bandwidth: BytesPerSecond, latency: Seconds? = nil, energyPerByte: JoulesPerByte? = nil,
-                source: String) {
+    public init(name: String, role: Role? = nil, bandwidth: BytesPerSecond, direction: Direction = .both,
+                latency: Seconds? = nil, energyPerByte: JoulesPerByte? = nil, source: String) {
         self.name = name
+        self.role = role
         self.bandwidth = bandwidth
+        self.direction = direction
         self.latency = latency
         self.energyPerByte = energyPerByte
         self.source = source
+    }
+
+    /// Bandwidth in one direction: half a two-way total.
+    public var bandwidthPerDirection: BytesPerSecond {
+        direction == .both ? BytesPerSecond(bandwidth.value / 2) : bandwidth
+    }
+}
+
+extension Hardware {
+    /// The link collectives between devices run over: the one with role `peer`
+    /// (the fastest, if several); nil when the file names none.
+    public var peerLink: Link? {
+        links.filter { $0.role == .peer }.max { $0.bandwidth.value < $1.bandwidth.value }
     }
 }
 

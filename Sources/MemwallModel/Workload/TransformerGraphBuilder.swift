@@ -13,11 +13,16 @@ public struct TransformerGraphBuilder: Sendable {
     public var config: ModelConfig
     public var parameters: WorkloadParameters
     public var modelName: String
+    /// Expert parallelism: the devices a mixture of experts is spread over. The graph is then one
+    /// device's share: `experts / expertShards` experts and the `tokens x k / expertShards` rows
+    /// routed to them on average. 1 builds the whole model.
+    public var expertShards: Int
 
-    public init(config: ModelConfig, parameters: WorkloadParameters, modelName: String) {
+    public init(config: ModelConfig, parameters: WorkloadParameters, modelName: String, expertShards: Int = 1) {
         self.config = config
         self.parameters = parameters
         self.modelName = modelName
+        self.expertShards = expertShards
     }
 
     /// Builds the graph. Shapes are checked by ``Workload/validatedOrder(tensors:ops:)``.
@@ -36,7 +41,7 @@ public struct TransformerGraphBuilder: Sendable {
         graph.op("embed_tokens", .embedding, [ids, embedTable], [hidden])
 
         for layer in 0..<c.layers {
-            let n = "layers.\(layer)."
+            let n = Self.layerPrefix + "\(layer)."
             func act(_ name: String, _ shape: [Int]) -> Int { graph.tensor(n + name, shape, a, .activation) }
             func weight(_ name: String, _ shape: [Int]) -> Int { graph.tensor(n + name, shape, w, .weight) }
 
@@ -71,26 +76,28 @@ public struct TransformerGraphBuilder: Sendable {
             graph.op(n + "mlp_norm", .rmsnorm, [residual, weight("mlp_norm.weight", [h])], [mNorm])
             let mlpOut = act("mlp.out", [b, s, h])
             let i = c.intermediateSize
-            if let experts = c.localExperts, let top = c.expertsPerToken, experts > 1 {
-                let logits = act("router.logits", [b, s, experts])
-                graph.op(n + "router", .matmul, [mNorm, weight("router.weight", [h, experts])], [logits])
-                let probs = act("router.probs", [b, s, experts])
+            if let allExperts = c.localExperts, let top = c.expertsPerToken, allExperts > 1 {
+                let logits = act("router.logits", [b, s, allExperts])
+                graph.op(n + "router", .matmul, [mNorm, weight("router.weight", [h, allExperts])], [logits])
+                let probs = act("router.probs", [b, s, allExperts])
                 graph.op(n + "router_softmax", .softmax, [logits], [probs])
-                let rows = b * s * top
+                let shards = max(1, expertShards)
+                let experts = allExperts / shards
+                let rows = (b * s * top + shards - 1) / shards
                 let dispatched = act("experts.dispatched", [rows, h])
                 graph.op(n + "experts_dispatch", .elementwise, [mNorm, probs], [dispatched],
                          flopsPerElement: OpCostConventions.copyFlopsPerElement)
                 let gate = act("experts.gate", [rows, i]), up = act("experts.up", [rows, i])
                 graph.op(n + "experts_gate", .expertMatmul, [dispatched, weight("experts.gate.weight", [experts, h, i])], [gate],
-                         expertsPerToken: top)
+                         expertsPerToken: min(top, experts))
                 graph.op(n + "experts_up", .expertMatmul, [dispatched, weight("experts.up.weight", [experts, h, i])], [up],
-                         expertsPerToken: top)
+                         expertsPerToken: min(top, experts))
                 let activated = act("experts.act", [rows, i])
                 graph.op(n + "experts_act", .elementwise, [gate, up], [activated],
                          flopsPerElement: OpCostConventions.siluGateFlopsPerElement)
                 let down = act("experts.down", [rows, h])
                 graph.op(n + "experts_down", .expertMatmul, [activated, weight("experts.down.weight", [experts, i, h])], [down],
-                         expertsPerToken: top)
+                         expertsPerToken: min(top, experts))
                 graph.op(n + "experts_combine", .elementwise, [down, probs], [mlpOut],
                          flopsPerElement: OpCostConventions.expertCombineFlopsPerElement)
             } else {
@@ -134,6 +141,10 @@ public struct TransformerGraphBuilder: Sendable {
 }
 
 extension TransformerGraphBuilder {
+    /// How every per-layer op and tensor name starts (`layers.3.q_proj`); the rest are the
+    /// embedding, the final norm and the head.
+    public static let layerPrefix = "layers."
+
     /// Largest element count any built tensor may have: shapes stay exact in Int and Double.
     public static let maximumElements = 1 << 53
 

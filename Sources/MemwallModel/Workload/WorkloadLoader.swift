@@ -35,6 +35,50 @@ public enum WorkloadLoader {
 
     private static func modelWorkload(_ top: SpecMapping, document: SpecDocument,
                                       overrides: [ParameterOverride]) throws(SpecError) -> Workload {
+        let model = try modelDescription(top, document: document, overrides: overrides)
+        var workload = try build(config: model.config, at: model.configLocation, modelName: model.name,
+                                 values: model.values, parametersAt: sizeLocation(model.values, default: document.root))
+        if let description = model.description { workload.description = description }
+        return workload
+    }
+
+    /// A model workload or config.json read but not yet built: what serving and sweeps vary.
+    public struct ModelDescription: Sendable {
+        public var name: String
+        public var description: String?
+        public var config: ModelConfig
+        public var parameters: WorkloadParameters
+        /// The config document's root, for errors about the model itself.
+        public var configLocation: SpecValue
+        /// Where the workload came from.
+        public var file: String
+        var values: [String: SpecValue]
+    }
+
+    /// Loads a model workload file or a Hugging Face config.json without building its graph;
+    /// a graph file is refused (it has no model to vary).
+    public static func loadModel(contentsOf path: String, overrides: [ParameterOverride] = []) throws(SpecError) -> ModelDescription {
+        let document = try SpecDocument(contentsOf: path)
+        let top = try document.root.mapping()
+        if top.contains("model") {
+            return try modelDescription(top, document: document, overrides: overrides)
+        }
+        if top.contains(ModelConfig.signatureKey) {
+            let name = URL(fileURLWithPath: document.file).deletingPathExtension().deletingPathExtension().lastPathComponent
+            let values = try parameterValues(from: [:], overrides: overrides)
+            let config = try ModelConfig(document.root)
+            let parameters: WorkloadParameters
+            do { parameters = try WorkloadParameters(values) }
+            return ModelDescription(name: name, config: config, parameters: parameters, configLocation: document.root,
+                                    file: document.file, values: values)
+        }
+        throw document.root.error(top.contains("ops")
+            ? "a graph file has no model to vary; expected a model workload (with 'model') or a Hugging Face config.json (with 'hidden_size')"
+            : "not a model workload; expected a model workload (with 'model') or a Hugging Face config.json (with 'hidden_size')")
+    }
+
+    private static func modelDescription(_ top: SpecMapping, document: SpecDocument,
+                                         overrides: [ParameterOverride]) throws(SpecError) -> ModelDescription {
         try top.allowOnly(modelWorkloadKeys)
         try checkSchemaVersion(top, supported: 1)
         let modelValue = try top.required("model")
@@ -54,10 +98,10 @@ public enum WorkloadLoader {
         let modelName = try top.optional("name")?.name()
             ?? URL(fileURLWithPath: configPath).deletingPathExtension().deletingPathExtension().lastPathComponent
         let values = try parameterValues(from: fileValues, overrides: overrides)
-        var workload = try build(config: config, at: configDocument.root, modelName: modelName,
-                                 values: values, parametersAt: sizeLocation(values, default: document.root))
-        if let description = try top.optional("description")?.string() { workload.description = description }
-        return workload
+        let parameters = try WorkloadParameters(values)
+        return ModelDescription(name: modelName, description: try top.optional("description")?.string(), config: config,
+                                parameters: parameters, configLocation: configDocument.root, file: document.file,
+                                values: values)
     }
 
     private static func parameterValues(from file: [String: SpecValue],
