@@ -23,11 +23,15 @@ enum Console {
         sigaddset(&interrupt, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
         signal(SIGINT) { _ in
+            if let partial = Console.partialFile { unlink(partial) }
             let message = "\nmemwall: interrupted\n"
             message.withCString { _ = Glibc.write(STDERR_FILENO, $0, strlen($0)) }
             _exit(130)
         }
     }
+
+    /// The file a streaming command is writing (removed on Ctrl-C); a C string the handler can use.
+    nonisolated(unsafe) static var partialFile: UnsafeMutablePointer<CChar>?
 
     static func output(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
@@ -50,5 +54,71 @@ enum Console {
             let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? (error as NSError).localizedDescription
             throw CommandFailure.badInput("\(option) \(path): cannot write file (\(reason)); expected a writable path in an existing folder")
         }
+    }
+
+    /// Output written as it is produced: to standard output, or to `path + ".partial"` renamed
+    /// to `path` by ``finish()`` (so a failed or interrupted run leaves no partial file).
+    final class Stream {
+        private let handle: FileHandle
+        private let path: String?
+        private let partial: String?
+        private var pending: [UInt8] = []
+        static let flushBytes = 1 << 20
+
+        init(path: String?, option: String = "--output") throws {
+            guard let path, path != "-" else {
+                handle = FileHandle.standardOutput
+                self.path = nil
+                partial = nil
+                return
+            }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw CommandFailure.badInput("\(option) \(path): is a directory; expected a file path")
+            }
+            let partial = path + ".partial"
+            guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
+                throw CommandFailure.badInput("\(option) \(path): cannot write file; expected a writable path in an existing folder")
+            }
+            self.handle = handle
+            self.path = path
+            self.partial = partial
+            Console.partialFile = strdup(partial)
+        }
+
+        func write(_ text: String) {
+            pending.append(contentsOf: text.utf8)
+            if pending.count >= Self.flushBytes { flush() }
+        }
+
+        private func flush() {
+            handle.write(Data(pending))
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        /// Flushes and, for a file, moves it into place.
+        func finish() throws {
+            flush()
+            guard let path, let partial else { return }
+            try? handle.close()
+            Console.clearPartial()
+            if rename(partial, path) != 0 {
+                throw CommandFailure.badInput("--output \(path): cannot move the finished file into place (errno \(errno))")
+            }
+        }
+
+        /// Removes an unfinished file (after an error).
+        func abandon() {
+            guard let partial else { return }
+            try? handle.close()
+            Console.clearPartial()
+            unlink(partial)
+        }
+    }
+
+    static func clearPartial() {
+        let old = partialFile
+        partialFile = nil
+        free(old)
     }
 }

@@ -35,6 +35,33 @@ public struct ServingModel: Sendable {
     }
 
     public func estimate(_ request: ServingRequest) throws(PlanningError) -> ServingEstimate {
+        var cache = StepCache()
+        return try estimate(request, cache: &cache)
+    }
+
+    /// Work a sweep reuses: one prompt's prefill across every batch and context, and one
+    /// microbatch's decode graph across every context (``DecodeTemplate``).
+    struct StepCache {
+        struct Key: Hashable {
+            var tokens: Int
+            var weight: DType, activation: DType, kv: DType
+            var parallelism: Parallelism
+
+            init(tokens: Int, _ request: ServingRequest) {
+                self.tokens = tokens
+                weight = request.weightDType
+                activation = request.activationDType
+                kv = request.kvDType
+                parallelism = request.parallelism
+            }
+        }
+        var steps: [Key: Step] = [:]
+        var templates: [Key: DecodeTemplate?] = [:]
+        /// Entries kept at most per table (a sweep chunk rarely has more).
+        static let capacity = 4096
+    }
+
+    func estimate(_ request: ServingRequest, cache: inout StepCache) throws(PlanningError) -> ServingEstimate {
         let split = request.parallelism
         try split.check(for: config)
         guard request.batch >= 1, request.promptLength >= 1, request.contextLength >= 0 else {
@@ -54,8 +81,16 @@ public struct ServingModel: Sendable {
         let stageLayers = Double(split.layersPerStage(of: config))
         let microbatch = (request.batch + stages - 1) / stages
 
-        let decode = try step(.decode, batch: microbatch, seqLen: 1, context: request.contextLength, request)
-        let prefill = try step(.prefill, batch: 1, seqLen: request.promptLength, context: 0, request)
+        let decode = try decodeStep(batch: microbatch, request, cache: &cache)
+        let key = StepCache.Key(tokens: request.promptLength, request)
+        let prefill: Step
+        if let known = cache.steps[key] {
+            prefill = known
+        } else {
+            prefill = try step(.prefill, batch: 1, seqLen: request.promptLength, context: 0, request)
+            if cache.steps.count >= StepCache.capacity { cache.steps.removeAll(keepingCapacity: true) }
+            cache.steps[key] = prefill
+        }
 
         // Memory of the most loaded device: its stage's layers, the larger end of the model, and
         // the KV cache of every sequence in the batch for its layers.
@@ -84,12 +119,12 @@ public struct ServingModel: Sendable {
             + Double(stages - 1) * prefillComms.handOff
         let throughput = Double(request.batch) / timePerOutputToken
 
-        var byBound: [String: Double] = [:]
-        for (bound, time) in decode.layerTimeByBound { byBound[bound.name(tiers: hardware.tierNames), default: 0] += layers * time }
-        for (bound, time) in decode.endTimeByBound { byBound[bound.name(tiers: hardware.tierNames), default: 0] += time }
+        var byBound = decode.endTimeByBound
+        for (bound, time) in decode.layerTimeByBound { byBound[bound, default: 0] += layers * time }
         let communicationPerToken = layers * comms.perLayer + Double(stages - 1) * comms.handOff
-        if communicationPerToken > 0, let link { byBound["link:" + link.name, default: 0] += communicationPerToken }
-        let bound = byBound.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }?.key ?? "compute"
+        let slowest = byBound.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }
+        let bound = if let link, communicationPerToken > (slowest?.value ?? 0) { "link:" + link.name }
+            else { (slowest?.key ?? .compute).name(tiers: hardware.tierNames) }
 
         // Energy and money over every device.
         let tensor = Double(split.tensor), devices = Double(split.devices)
@@ -124,50 +159,86 @@ public struct ServingModel: Sendable {
         var activationBytes = 0.0
 
         var largerEndWeightBytes: Double { max(embeddingWeightBytes, headWeightBytes) }
+
+        /// Adds the ops at `ops` (with their results) and the tensors at `tensors` of `workload`.
+        mutating func add(_ workload: Workload, _ result: AnalysisResult, ops: some Sequence<Int>, tensors: some Sequence<Int>) {
+            for index in ops {
+                let op = workload.ops[index], evaluated = result.ops[index]
+                if ServingModel.isLayer(op.name) {
+                    layerTime += evaluated.time
+                    layerEnergy += evaluated.energy
+                    layerTimeByBound[evaluated.bound, default: 0] += evaluated.time
+                } else {
+                    endTime += evaluated.time
+                    endEnergy += evaluated.energy
+                    endTimeByBound[evaluated.bound, default: 0] += evaluated.time
+                }
+            }
+            for index in tensors {
+                let tensor = workload.tensors[index]
+                switch tensor.kind {
+                case .weight where ServingModel.isLayer(tensor.name): layerWeightBytes += tensor.bytes
+                case .kvCache: layerKVBytes += tensor.bytes
+                default: break
+                }
+            }
+        }
+
+        /// Weights of the embedding and the head, and the peak of live activations.
+        mutating func addEnds(_ workload: Workload, _ result: AnalysisResult) {
+            var embedding = Set<Int>(), head = Set<Int>()
+            for op in workload.ops where !ServingModel.isLayer(op.name) {
+                for input in op.inputs where workload.tensors[input].kind == .weight {
+                    if op.kind == .embedding { embedding.insert(input) } else { head.insert(input) }
+                }
+            }
+            embeddingWeightBytes = embedding.reduce(0) { $0 + workload.tensors[$1].bytes }
+            headWeightBytes = head.reduce(0) { $0 + workload.tensors[$1].bytes }
+            endWeightBytes = embedding.union(head).reduce(0) { $0 + workload.tensors[$1].bytes }
+            activationBytes = result.footprint.activationBytes
+        }
     }
 
-    func step(_ phase: Phase, batch: Int, seqLen: Int, context: Int, _ request: ServingRequest) throws(PlanningError) -> Step {
-        let shard = request.parallelism.deviceConfig(config)
+    /// The one-layer graph of one device's step.
+    func graph(_ phase: Phase, batch: Int, seqLen: Int, context: Int, _ request: ServingRequest) throws(PlanningError) -> Workload {
         let parameters = WorkloadParameters(phase: phase, batch: batch, seqLen: seqLen, contextLen: context,
                                             weightDType: request.weightDType, activationDType: request.activationDType,
                                             kvDType: request.kvDType, logits: .last)
-        let builder = TransformerGraphBuilder(config: shard, parameters: parameters, modelName: modelName,
-                                              expertShards: request.parallelism.expert)
-        let workload: Workload
-        do { workload = try builder.build() } catch { throw PlanningError("\(modelName) at batch \(batch), \(seqLen) new tokens, context \(context): \(error.message)") }
-        let result: AnalysisResult
-        do { result = try engine.analyze(workload, on: hardware) } catch { throw PlanningError(error.description) }
+        let builder = TransformerGraphBuilder(config: request.parallelism.deviceConfig(config), parameters: parameters,
+                                              modelName: modelName, expertShards: request.parallelism.expert)
+        do { return try builder.build() } catch {
+            throw PlanningError("\(modelName) at batch \(batch), \(seqLen) new tokens, context \(context): \(error.message)")
+        }
+    }
 
-        var step = Step(shard: shard)
-        for (op, evaluated) in zip(workload.ops, result.ops) {
-            if Self.isLayer(op.name) {
-                step.layerTime += evaluated.time
-                step.layerEnergy += evaluated.energy
-                step.layerTimeByBound[evaluated.bound, default: 0] += evaluated.time
-            } else {
-                step.endTime += evaluated.time
-                step.endEnergy += evaluated.energy
-                step.endTimeByBound[evaluated.bound, default: 0] += evaluated.time
-            }
-        }
-        var embedding = Set<Int>(), head = Set<Int>()
-        for op in workload.ops where !Self.isLayer(op.name) {
-            for input in op.inputs where workload.tensors[input].kind == .weight {
-                if op.kind == .embedding { embedding.insert(input) } else { head.insert(input) }
-            }
-        }
-        for tensor in workload.tensors {
-            switch tensor.kind {
-            case .weight where Self.isLayer(tensor.name): step.layerWeightBytes += tensor.bytes
-            case .kvCache: step.layerKVBytes += tensor.bytes
-            default: break
-            }
-        }
-        step.embeddingWeightBytes = embedding.reduce(0) { $0 + workload.tensors[$1].bytes }
-        step.headWeightBytes = head.reduce(0) { $0 + workload.tensors[$1].bytes }
-        step.endWeightBytes = embedding.union(head).reduce(0) { $0 + workload.tensors[$1].bytes }
-        step.activationBytes = result.footprint.activationBytes
+    func analyze(_ workload: Workload) throws(PlanningError) -> AnalysisResult {
+        do { return try engine.analyze(workload, on: hardware) } catch { throw PlanningError(error.description) }
+    }
+
+    func step(_ phase: Phase, batch: Int, seqLen: Int, context: Int, _ request: ServingRequest) throws(PlanningError) -> Step {
+        let workload = try graph(phase, batch: batch, seqLen: seqLen, context: context, request)
+        var step = Step(shard: request.parallelism.deviceConfig(config))
+        let result = try analyze(workload)
+        step.add(workload, result, ops: workload.ops.indices, tensors: workload.tensors.indices)
+        step.addEnds(workload, result)
         return step
+    }
+
+    /// The decode step of one microbatch: from a cached ``DecodeTemplate`` when one applies.
+    func decodeStep(batch: Int, _ request: ServingRequest, cache: inout StepCache) throws(PlanningError) -> Step {
+        let cached = min(request.contextLength, config.slidingWindow ?? Int.max)
+        guard cached > 0 else { return try step(.decode, batch: batch, seqLen: 1, context: request.contextLength, request) }
+        let key = StepCache.Key(tokens: batch, request)
+        let template: DecodeTemplate?
+        if let known = cache.templates[key] {
+            template = known
+        } else {
+            template = try DecodeTemplate(self, batch: batch, request)
+            if cache.templates.count >= StepCache.capacity { cache.templates.removeAll(keepingCapacity: true) }
+            cache.templates[key] = template
+        }
+        guard let template else { return try step(.decode, batch: batch, seqLen: 1, context: request.contextLength, request) }
+        return try template.step(cachedTokens: cached, self)
     }
 
     /// Names the graph builder gives per-layer ops and tensors.

@@ -278,16 +278,16 @@ public struct IOReport: Codable, Equatable, Sendable {
             if byVariant[row.variant] == nil { order.append(row.variant) }
             byVariant[row.variant, default: []].append(row)
         }
-        var series: [LogLogPlot.Series] = order.enumerated().map { index, name in
-            LogLogPlot.Series(name: name, points: byVariant[name]!.map { .init(x: x($0), y: $0.total_bytes) },
-                              color: LogLogPlot.palette[index % LogLogPlot.palette.count])
+        var series: [LinePlot.Series] = order.enumerated().map { index, name in
+            LinePlot.Series(name: name, points: byVariant[name]!.map { .init(x: x($0), y: $0.total_bytes) },
+                              color: LinePlot.palette[index % LinePlot.palette.count])
         }
         // The bounds depend on the shape and the fast memory, not on the algorithm: one value per point.
         var seen = Set<Double>()
         let points = report.rows.filter { seen.insert(x($0)).inserted }
-        series.append(LogLogPlot.Series(name: "leading bound", points: points.map { .init(x: x($0), y: $0.leading_bound_bytes) },
+        series.append(LinePlot.Series(name: "leading bound", points: points.map { .init(x: x($0), y: $0.leading_bound_bytes) },
                                         color: "#222222", dash: "8 5", width: 1.6, markers: false))
-        series.append(LogLogPlot.Series(name: "certified bound", points: points.map { .init(x: x($0), y: $0.certified_bound_bytes) },
+        series.append(LinePlot.Series(name: "certified bound", points: points.map { .init(x: x($0), y: $0.certified_bound_bytes) },
                                         color: "#888888", dash: "2 4", width: 1.6, markers: false))
 
         let k = report.kernel
@@ -297,7 +297,7 @@ public struct IOReport: Codable, Equatable, Sendable {
         let regimes = Set(report.rows.map(\.regime)).sorted()
         var subtitles = [shape.isEmpty ? units : "\(shape); \(units)"]
         if !regimes.isEmpty { subtitles.append("leading bound: " + regimes.joined(separator: " | ")) }
-        let plot = LogLogPlot(title: "memwall io: \(k.name) traffic vs \(bySeq ? "sequence length N" : "fast memory M")",
+        let plot = LinePlot(title: "memwall io: \(k.name) traffic vs \(bySeq ? "sequence length N" : "fast memory M")",
                               subtitles: subtitles,
                               xLabel: bySeq ? "sequence length N" : "fast memory M (bytes)",
                               yLabel: "traffic (bytes)", xAxis: bySeq ? .count : .bytes, yAxis: .bytes, series: series)

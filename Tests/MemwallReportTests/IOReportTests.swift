@@ -227,10 +227,10 @@ import Testing
 
     /// A value missing in the middle starts a new subpath; non-positive values are not drawn.
     @Test func logLogPlotBreaksLinesAtMissingValues() throws {
-        let series = LogLogPlot.Series(name: "s", points: [.init(x: 1, y: 1), .init(x: 10, y: nil), .init(x: 100, y: 100),
+        let series = LinePlot.Series(name: "s", points: [.init(x: 1, y: 1), .init(x: 10, y: nil), .init(x: 100, y: 100),
                                                           .init(x: 1000, y: 0), .init(x: 10000, y: 1e4)],
                                        color: "#000")
-        let svg = LogLogPlot(title: "t", xLabel: "x", yLabel: "y", xAxis: .count, yAxis: .count, series: [series]).render()
+        let svg = LinePlot(title: "t", xLabel: "x", yLabel: "y", xAxis: .count, yAxis: .count, series: [series]).render()
         let counter = try Self.parse(svg)
         let d = try #require(counter.paths["s"])
         #expect(d.filter { $0 == "M" }.count == 3)

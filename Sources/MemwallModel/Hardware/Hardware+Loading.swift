@@ -145,7 +145,7 @@ extension Assignment {
 }
 
 /// Fails unless `schema_version`, when present, is `supported`.
-func checkSchemaVersion(_ top: SpecMapping, supported: Int) throws(SpecError) {
+public func checkSchemaVersion(_ top: SpecMapping, supported: Int) throws(SpecError) {
     guard let version = top.optional("schema_version") else { return }
     let number = try version.int()
     guard number == supported else {

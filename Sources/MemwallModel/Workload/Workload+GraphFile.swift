@@ -129,6 +129,11 @@ public struct ParameterOverride: Sendable {
     public var key: String
     public var value: SpecValue
 
+    public init(key: String, value: SpecValue) {
+        self.key = key
+        self.value = value
+    }
+
     /// Parses `key=value`; fails with a message naming the option when malformed.
     public init(parsing text: String) throws(SpecError) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
