@@ -40,7 +40,8 @@ public struct ServingModel: Sendable {
     }
 
     /// Work a sweep reuses: one prompt's prefill across every batch and context, and one
-    /// microbatch's decode graph across every context (``DecodeTemplate``).
+    /// microbatch's decode graph across every context (``DecodeTemplate``). A cache belongs to
+    /// one ``ServingModel`` (its model and hardware are not part of the keys).
     struct StepCache {
         struct Key: Hashable {
             var tokens: Int

@@ -22,14 +22,17 @@ public struct SweepRunner: Sendable {
 
     /// One point's estimate; errors name the point and its values.
     public func estimate(_ index: Int) throws(PlanningError) -> ServingEstimate {
-        var cache = ServingModel.StepCache()
-        return try estimate(index, cache: &cache)
+        var caches = newCaches()
+        return try estimate(index, caches: &caches)
     }
 
-    func estimate(_ index: Int, cache: inout ServingModel.StepCache) throws(PlanningError) -> ServingEstimate {
+    /// One cache per hardware: cached steps belong to the hardware they ran on.
+    func newCaches() -> [ServingModel.StepCache] { Array(repeating: ServingModel.StepCache(), count: models.count) }
+
+    func estimate(_ index: Int, caches: inout [ServingModel.StepCache]) throws(PlanningError) -> ServingEstimate {
         let (hardware, request) = spec.point(index)
         do {
-            return try models[hardware].estimate(request, cache: &cache)
+            return try models[hardware].estimate(request, cache: &caches[hardware])
         } catch {
             let p = request.parallelism
             throw PlanningError("point \(index) (hardware \(spec.hardware[hardware].id), batch \(request.batch), prompt_len \(request.promptLength), context_len \(request.contextLength), tp \(p.tensor), pp \(p.pipeline), ep \(p.expert)): \(error.message)")
@@ -57,10 +60,10 @@ public struct SweepRunner: Sendable {
                 let high = min(end, low + Self.chunkSize)
                 var rows: [Row] = []
                 rows.reserveCapacity(high - low)
-                var cache = ServingModel.StepCache()
+                var caches = newCaches()
                 do throws(PlanningError) {
                     for index in low..<high {
-                        rows.append(render(index, try estimate(index, cache: &cache)))
+                        rows.append(render(index, try estimate(index, caches: &caches)))
                     }
                     slots.set(chunk, .success(rows))
                 } catch {

@@ -75,7 +75,7 @@ public struct SweepSpec: Sendable {
         func hardwareAxisValue(_ value: SpecValue) throws(SpecError) -> Int {
             let name = try value.name()
             if let index = hardwareIndex[name] { return index }
-            let local = folder.appendingPathComponent(name).path
+            let local = try resolve(name, in: folder)
             let loaded: Hardware
             do {
                 loaded = FileManager.default.fileExists(atPath: local) && !name.isEmpty
