@@ -63,7 +63,8 @@ enum Memwall {
     }()
 
     /// Runs `memwall arguments...` with the package root as the current directory.
-    static func run(_ arguments: [String], timeout: Double = 300) async throws -> CommandResult {
+    /// `environment` adds variables to this process's own.
+    static func run(_ arguments: [String], timeout: Double = 300, environment: [String: String] = [:]) async throws -> CommandResult {
         let manager = FileManager.default
         try #require(manager.isExecutableFile(atPath: executable.path),
                      "memwall executable not found at \(executable.path); build the package first")
@@ -80,6 +81,9 @@ enum Memwall {
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = root
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = outHandle
         process.standardError = errHandle
