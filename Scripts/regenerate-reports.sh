@@ -57,6 +57,13 @@ run 0 compare --workload Workloads/llama-3-8b-decode.yaml --set batch=16 \
 run 0 compare --workload Workloads/llama-3-8b-decode.yaml --set weight_dtype=int4 --set activation_dtype=int8 --set kv_dtype=int8 \
   --hardware amd-alveo-u280 amd-versal-vhk158 --format csv --output "$out/compare-fpga-llama-3-8b-w4a8.csv"
 
+# Capacity planning: serving across context lengths, the KV-cache wall, one estimate and one plan.
+run 0 sweep Workloads/sweeps/llama-3-70b-serving.yaml --output "$out/sweep-llama-3-70b-serving.csv" \
+  --plot "$out/sweep-llama-3-70b-serving-tpot.svg"
+run 0 sweep Workloads/sweeps/kv-cache-wall.yaml --output "$out/sweep-kv-cache-wall.csv" --plot "$out/sweep-kv-cache-wall.svg"
+run 0 serve --hardware $h100 --workload Workloads/llama-3-70b-decode.yaml --tp 4 --output "$out/serve-llama-3-70b-h100-tp4.txt"
+run 0 plan --workload Workloads/llama-3-70b-decode.yaml --slo ttft=1s,tpot=50ms,throughput=5000 --output "$out/plan-llama-3-70b.txt"
+
 if $check; then
   if ! diff -r -u Reports "$out" >&2; then
     echo "regenerate-reports: Reports/ is out of date; run Scripts/regenerate-reports.sh and commit the result" >&2

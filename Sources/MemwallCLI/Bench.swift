@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import MemwallAnalysis
+import MemwallPlanning
 import MemwallModel
 import MemwallReport
 
@@ -11,8 +13,13 @@ struct Bench: ParsableCommand {
         per second (target: at least 1,000,000 op evaluations per second per core on the Llama-3-70B graph).
         Build with -c release for representative figures.
 
-        Example:
+        With --sweep FILE it instead runs that sweep on --threads threads, rendering every CSV row and discarding it,
+        and reports points per second and the peak resident memory after 10%, 50% and 100% of the points (flat
+        memory: the three agree). Target: Workloads/sweeps/bench-1m.yaml (1,000,000 points) in under 10 s on 2 cores.
+
+        Examples:
           swift run -c release memwall bench
+          swift run -c release memwall bench --sweep Workloads/sweeps/bench-1m.yaml
         """)
 
     @Option(name: .long, help: ArgumentHelp("Hardware file or shipped name.", valueName: "file"))
@@ -24,11 +31,18 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Minimum measuring time in seconds.")
     var seconds: Double = 2
 
+    @Option(name: .long, help: ArgumentHelp("Benchmark a sweep file instead of one graph.", valueName: "file"))
+    var sweep: String?
+
+    @Option(name: .long, help: "Worker threads for --sweep (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func validate() throws {
         guard seconds > 0, seconds <= 600 else { throw ValidationError("--seconds must be in (0, 600]") }
     }
 
     func run() throws {
+        if let sweep { return try runSweep(sweep) }
         let hw = try failing { try Hardware.load(contentsOf: HardwareLocator.resolve(hardware)) }
         let graph = try failing { try WorkloadLoader.load(contentsOf: workload) }
         let compiled = CompiledHardware(hw)
@@ -61,5 +75,56 @@ struct Bench: ParsableCommand {
         check             \(QuantityFormatter.format(checksum / Double(graphs), .seconds)) per graph
 
         """)
+    }
+
+    #if DEBUG
+    static let build = "debug (use -c release for representative figures)"
+    #else
+    static let build = "release"
+    #endif
+
+    func runSweep(_ path: String) throws {
+        let spec = try failing { try SweepSpec.load(contentsOf: path) { name throws(SpecError) in try HardwareLocator.load(name, clock: nil) } }
+        let runner = SweepRunner(spec: spec)
+        let writer = SweepOutput(format: .csv, columnKeys: spec.columns, name: spec.name, pointCount: spec.pointCount)
+        let total = spec.pointCount
+        var marks: [(Int, Double)] = []
+        var nextMark = 0
+        let fractions = [0.1, 0.5, 1.0]
+        var bytes = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+                try runner.run(0..<total, threads: max(1, threads), render: { point, estimate in
+                    writer.row(point, estimate, first: point == 0).utf8.count
+                }, write: { rows in bytes += rows.reduce(0, +) }, progress: { done in
+                    while nextMark < fractions.count, Double(done) >= fractions[nextMark] * Double(total) {
+                        marks.append((done, Self.peakResidentBytes()))
+                        nextMark += 1
+                    }
+                })
+        } catch let error as PlanningError {
+            throw CommandFailure.badInput(error.description)
+        }
+        let elapsed = (clock.now - start) / .seconds(1)
+        var lines = [
+            "sweep             \(spec.name) (\(total) points)",
+            "build             \(Self.build)",
+            "threads           \(max(1, threads))",
+            "time              \(QuantityFormatter.number(elapsed, 4)) s",
+            "points/s          \(QuantityFormatter.number(Double(total) / elapsed, 4))",
+            "CSV rendered      \(QuantityFormatter.format(Double(bytes), .bytes)) (discarded)",
+        ]
+        for (done, rss) in marks {
+            lines.append("peak memory       \(QuantityFormatter.format(rss, .bytes)) after \(done) points")
+        }
+        Console.output(lines.joined(separator: "\n") + "\n")
+    }
+
+    /// Peak resident set of this process so far (getrusage: kilobytes on Linux).
+    static func peakResidentBytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) * 1024
     }
 }
