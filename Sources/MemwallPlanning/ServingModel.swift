@@ -98,14 +98,23 @@ public struct ServingModel: Sendable {
         let weights = stageLayers * decode.layerWeightBytes + (stages == 1 ? decode.endWeightBytes : decode.largerEndWeightBytes)
         let kvPerSequence = stageLayers * decode.layerKVBytes / Double(microbatch)
         let activationPerSequence = decode.activationBytes / Double(microbatch)
-        let activations = max(prefill.activationBytes, decode.activationBytes)
+        // A prompt's prefill runs beside the decode microbatch (continuous batching): both live.
+        let activations = prefill.activationBytes + decode.activationBytes
         let capacity = device.mainMemory.totalCapacity.value
-        let available = capacity - weights - activations
+        let budget = capacity - weights - prefill.activationBytes
 
-        let maxBatch = available <= 0 ? 0 : Int(min(1e15, (available / (kvPerSequence + activationPerSequence)).rounded(.down)))
+        // Largest batch: B sequences' KV cache and one microbatch of ceil(B/stages) live at once.
+        func fits(_ batch: Int) -> Bool {
+            Double(batch) * kvPerSequence + Double((batch + stages - 1) / stages) * activationPerSequence <= budget
+        }
+        var maxBatch = budget <= 0 ? 0 : Int(min(1e15, (budget / (kvPerSequence + activationPerSequence / Double(stages))).rounded(.down)))
+        while maxBatch > 0, !fits(maxBatch) { maxBatch -= 1 }
+        while maxBatch < Int(1e15), fits(maxBatch + 1) { maxBatch += 1 }
+
+        // Longest context at this batch: what the budget leaves per token of every sequence.
         let kvPerTokenPerDevice = stageLayers * 2 * Double(decode.shard.keyValueHeads * decode.shard.headDim) * request.kvDType.bytes
-        let roomPerSequence = (available + activations - prefill.activationBytes - Double(request.batch) * activationPerSequence) / Double(request.batch)
-        let tokensThatFit = (roomPerSequence / kvPerTokenPerDevice).rounded(.down)
+        let room = budget - decode.activationBytes
+        let tokensThatFit = (room / (Double(request.batch) * kvPerTokenPerDevice)).rounded(.down)
         let maxContext: Int? = if let window = config.slidingWindow, tokensThatFit >= Double(window + 1) { nil }
             else { Int(max(-1, min(1e15, tokensThatFit - 1))) }
 
