@@ -52,11 +52,17 @@ public struct SweepSpec: Sendable {
     /// Loads a sweep file; `hardware` resolves a hardware name that is not a path next to the file.
     public static func load(contentsOf path: String,
                             resolveHardware: (String) throws(SpecError) -> Hardware) throws(SpecError) -> SweepSpec {
-        let document = try SpecDocument(contentsOf: path)
+        try load(SpecDocument(contentsOf: path), folder: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                 resolveHardware: resolveHardware)
+    }
+
+    /// Loads a parsed sweep document whose relative paths are relative to `folder`.
+    public static func load(_ document: SpecDocument, folder: URL,
+                            resolveHardware: (String) throws(SpecError) -> Hardware) throws(SpecError) -> SweepSpec {
+        let path = document.file
         let top = try document.root.mapping()
         try top.allowOnly(keys)
         try checkSchemaVersion(top, supported: 1)
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
 
         let workloadValue = try top.required("workload")
         let workloadPath = try resolve(try workloadValue.name(), in: folder)
