@@ -73,4 +73,28 @@ public struct Parallelism: Sendable, Hashable, CustomStringConvertible {
         shard.layers = 1
         return shard
     }
+
+    /// The power-of-two splits of at most `devices` devices the model's shapes allow, fewest
+    /// devices first (tensor before pipeline for the same count).
+    public static func candidates(for config: ModelConfig, upTo devices: Int) -> [Parallelism] {
+        var result: [Parallelism] = []
+        var tensor = 1
+        while tensor <= devices {
+            var pipeline = 1
+            while tensor * pipeline <= devices {
+                var experts = [1]
+                if config.isMixtureOfExperts {
+                    var e = 2
+                    while e <= tensor { experts.append(e); e *= 2 }
+                }
+                for expert in experts {
+                    let split = Parallelism(tensor: tensor, pipeline: pipeline, expert: expert)
+                    if (try? split.check(for: config)) != nil { result.append(split) }
+                }
+                pipeline *= 2
+            }
+            tensor *= 2
+        }
+        return result.sorted { ($0.devices, $0.pipeline, $0.expert) < ($1.devices, $1.pipeline, $1.expert) }
+    }
 }

@@ -58,29 +58,8 @@ public struct Planner: Sendable {
         public var notes: [String]
     }
 
-    /// Splits worth trying for this model within `devices` devices: powers of two.
-    public func splits(upTo devices: Int) -> [Parallelism] {
-        let config = model.config
-        var result: [Parallelism] = []
-        var tensor = 1
-        while tensor <= devices {
-            var pipeline = 1
-            while tensor * pipeline <= devices {
-                var experts = [1]
-                if config.isMixtureOfExperts {
-                    var e = 2
-                    while e <= tensor { experts.append(e); e *= 2 }
-                }
-                for expert in experts {
-                    let split = Parallelism(tensor: tensor, pipeline: pipeline, expert: expert)
-                    if (try? split.check(for: config)) != nil { result.append(split) }
-                }
-                pipeline *= 2
-            }
-            tensor *= 2
-        }
-        return result
-    }
+    /// Splits worth trying for this model within `devices` devices (see ``Parallelism/candidates(for:upTo:)``).
+    public func splits(upTo devices: Int) -> [Parallelism] { Parallelism.candidates(for: model.config, upTo: devices) }
 
     public func plan(_ targets: ServiceLevel) throws(PlanningError) -> Result {
         var feasible: [Candidate] = []

@@ -39,6 +39,18 @@ public struct ServingModel: Sendable {
         return try estimate(request, cache: &cache)
     }
 
+    /// The split with the fewest devices (up to `maxDevices`) in which `request` fits; nil when none does.
+    public func smallestFit(for request: ServingRequest, maxDevices: Int = 1024) -> ServingEstimate? {
+        let budget = hardware.hardware.deviceCount > 1 ? min(maxDevices, hardware.hardware.deviceCount) : maxDevices
+        var cache = StepCache()
+        for split in Parallelism.candidates(for: config, upTo: budget) {
+            var attempt = request
+            attempt.parallelism = split
+            if let estimate = try? self.estimate(attempt, cache: &cache), estimate.fits { return estimate }
+        }
+        return nil
+    }
+
     /// Work a sweep reuses: one prompt's prefill across every batch and context, and one
     /// microbatch's decode graph across every context (``DecodeTemplate``). A cache belongs to
     /// one ``ServingModel`` (its model and hardware are not part of the keys).

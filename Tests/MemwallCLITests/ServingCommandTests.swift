@@ -23,6 +23,8 @@ import Testing
         #expect(result.stdout.contains("does not fit"))
         #expect(result.stderrLines.count == 1)
         #expect(result.stderr.contains("does not fit: Llama-3-70B at tp1 pp1 ep1"))
+        // 141.1 GB of weights: half of them and half the KV cache fit in 80 GiB.
+        #expect(result.stderr.contains("it needs 2 devices (tp2 pp1 ep1)"), "\(result)")
     }
 
     @Test(arguments: [

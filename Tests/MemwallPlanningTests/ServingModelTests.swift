@@ -155,6 +155,20 @@ import Testing
         #expect(e.kvCacheBytesPerDevice == 4 * 4097 * 32 * 2 * 8 * 128 * 2)
     }
 
+    @Test func smallestFitIsTheFewestDevicesThatHoldTheModel() throws {
+        let serving = try Fixtures.serving("llama-3-70b", on: "nvidia-h100-sxm-80gb")
+        let request = ServingRequest(batch: 8, contextLength: 8192)
+        let fit = try #require(serving.smallestFit(for: request))
+        // Weights 141.1 GB and KV 8 x 8193 x 327,680 B = 21.5 GB: one 80 GiB device is too small, two are enough.
+        #expect(fit.devices == 2)
+        #expect(fit.fits)
+        #expect(try !serving.estimate(request).fits)
+        var huge = request
+        huge.batch = 100_000
+        huge.contextLength = 1_000_000
+        #expect(serving.smallestFit(for: huge, maxDevices: 64) == nil)
+    }
+
     // MARK: Cost.
 
     @Test func costPerMillionTokensFromHourlyAndPurchasePrices() throws {
