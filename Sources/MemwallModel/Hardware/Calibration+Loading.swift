@@ -32,9 +32,6 @@ extension Calibration {
             launchOverheadUncertainty: try map.optional("launch_overhead_uncertainty")?.quantity(Seconds.self),
             fittedOn: fittedOn,
             source: try requiredSource(map))
-        if let overhead = launchOverhead, overhead.value < 0 {
-            throw try map.required("launch_overhead").error("negative launch overhead; expected a time of 0 s or more")
-        }
     }
 }
 

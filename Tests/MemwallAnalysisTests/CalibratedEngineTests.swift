@@ -1,0 +1,62 @@
+import MemwallAnalysis
+import MemwallModel
+import Testing
+
+/// The engine with a calibration section, against closed forms written here.
+@Suite struct CalibratedEngineTests {
+    /// A toy device: a big per-SM scratchpad (every operand fits, so traffic is compulsory) over DRAM.
+    static func hardware(calibration: Calibration?) -> Hardware {
+        Hardware(name: "toy", id: "toy", kind: .gpu,
+                 compute: [ComputeEngine(name: "tc", executes: [.matrix, .vector], peak: [.bf16: OperationsPerSecond(100e12)], source: "t")],
+                 memory: [MemoryTier(name: "sram", capacity: Bytes(1e12), instances: 8, sharedBy: "sm", source: "t"),
+                          MemoryTier(name: "dram", capacity: Bytes(1e12), bandwidth: BytesPerSecond(1e12), source: "t")],
+                 mainMemoryIndex: 1, calibration: calibration)
+    }
+
+    static func gemm(m: Int, n: Int, k: Int) -> Workload {
+        Workload(name: "gemm", tensors: [TensorSpec(name: "a", shape: [m, k], dtype: .bf16, kind: .input),
+                                         TensorSpec(name: "b", shape: [k, n], dtype: .bf16, kind: .weight),
+                                         TensorSpec(name: "c", shape: [m, n], dtype: .bf16, kind: .activation)],
+                 ops: [Op(name: "mm", kind: .matmul, inputs: [0, 1], outputs: [2])])
+    }
+
+    @Test func noCalibrationKeepsThePureRoofline() throws {
+        let result = try RooflineEngine().analyze(Self.gemm(m: 1024, n: 1024, k: 1024), on: Self.hardware(calibration: nil))
+        let flops: Double = 2 * 1024 * 1024 * 1024
+        #expect(result.ops[0].computeTime == flops / 100e12)
+        #expect(result.ops[0].overheadTime == 0)
+    }
+
+    @Test func computeTimeScalesWithEfficiencyAndWaves() throws {
+        let calibration = Calibration(parallelUnits: 8, tile: .init(m: 128, n: 128, splitKMin: 256),
+                                      compute: [.init(engine: "tc", family: .gemm, efficiency: 0.5)],
+                                      memory: [.init(tier: "dram", efficiency: 0.8)],
+                                      launchOverhead: Seconds(3e-6), source: "t")
+        // 384 x 384 = 9 tiles on 8 units: 2 waves, 9/16 busy; K = 128 cannot split.
+        let result = try RooflineEngine().analyze(Self.gemm(m: 384, n: 384, k: 128), on: Self.hardware(calibration: calibration))
+        let op = result.ops[0]
+        let flops: Double = 2 * 384 * 384 * 128
+        let rate: Double = 100e12 * 0.5 * (9.0 / 16)
+        #expect(abs(op.computeTime - flops / rate) < 1e-18)
+        let elements: Double = 384 * 128 + 128 * 384 + 384 * 384
+        let bytes = 2 * elements
+        #expect(abs(op.memoryTimeByTier[1] - bytes / (1e12 * 0.8)) < 1e-18)
+        #expect(abs(op.time - (max(op.computeTime, op.memoryTimeByTier[1]) + 3e-6)) < 1e-18)
+    }
+
+    /// Issue 8, point 4: repeated K/V reads of FlashAttention are served by the L2, so the HBM
+    /// traffic is below what the SMEM-sized blocks would fetch from HBM without an L2.
+    @Test func lastLevelCacheServesRepeatedKeyValueReads() throws {
+        let h100 = try Fixtures.hardware("nvidia-h100-sxm-80gb")
+        let shape = AttentionShape(batch: 1, queryHeads: 32, keyValueHeads: 8, queries: 8192, keys: 8192, headDim: 128,
+                                   causal: true, queryBytes: 2, keyValueBytes: 2, statisticBytes: 4)
+        let io = FlashAttentionIO(shape: shape, version: .flash2)
+        let compiled = CompiledHardware(h100)
+        let hbm = try #require(h100.memory.firstIndex { $0.name == "hbm" })
+        let l2 = try #require(h100.memory.firstIndex { $0.name == "l2" })
+        let twoLevel = try #require(io.traffic(fastMemoryBytes: compiled.fastCapacity[l2])).totalBytes
+        let withCache = try #require(io.traffic(fastMemoryBytes: compiled.fastCapacity[hbm])).totalBytes
+        #expect(withCache < twoLevel / 4)
+        #expect(withCache >= io.compulsory.totalBytes)
+    }
+}
