@@ -46,6 +46,13 @@ public struct CaseResult: Sendable, Hashable {
     /// The k-fold fold that held this case out, when validated with holdout.
     public var fold: Int?
 
+    public init(measurement: KernelMeasurement, predicted: Double, bound: String, fold: Int? = nil) {
+        self.measurement = measurement
+        self.predicted = predicted
+        self.bound = bound
+        self.fold = fold
+    }
+
     /// (predicted - measured) / measured.
     public var relativeError: Double { (predicted - measurement.time) / measurement.time }
 }
