@@ -24,6 +24,12 @@ public struct FittedParameter: Sendable, Hashable {
     public var value: Double
     public var standardError: Double
 
+    public init(kind: Kind, value: Double, standardError: Double) {
+        self.kind = kind
+        self.value = value
+        self.standardError = standardError
+    }
+
     /// How reports name it: `compute tensor-core bf16 gemm`, `bandwidth hbm`, `launch overhead`.
     public var name: String {
         switch kind {
@@ -33,8 +39,9 @@ public struct FittedParameter: Sendable, Hashable {
         }
     }
 
-    /// Whether the data pins it down: a finite standard error below the value.
-    public var isDetermined: Bool { standardError.isFinite && standardError < abs(value) }
+    /// Whether the data pins it down: a finite, nonzero standard error below the value. GSL's
+    /// covariance gives exactly 0 for a parameter no residual depends on (a bound that never binds).
+    public var isDetermined: Bool { standardError.isFinite && standardError > 0 && standardError < abs(value) }
 }
 
 /// One measurement against the model's prediction.
@@ -209,7 +216,9 @@ public enum Calibrator {
     /// The hardware's calibration with the fitted entries replaced (others kept).
     static func merged(_ parameters: [FittedParameter], into hardware: Hardware, fittedOn: [String], count: Int) -> Calibration {
         var calibration = hardware.calibration ?? Calibration(parallelUnits: hardware.memory[0].instances, source: "")
-        for parameter in parameters {
+        // A parameter the measurements do not determine keeps the file's value: writing the
+        // starting guess back as if it were fitted would be a made-up number.
+        for parameter in parameters where parameter.isDetermined {
             switch parameter.kind {
             case let .compute(engine, dtype, family):
                 calibration.compute.removeAll { $0.engine == engine && $0.dtype == dtype && $0.family == family }

@@ -18,7 +18,7 @@ public enum CalibrationReport {
         text += fit.converged ? "converged in \(fit.iterations) iterations\n\n" : "NOT converged after \(fit.iterations) iterations\n\n"
         var parameters = TextTable(header: ["parameter", "value", "std error", "note"], rightAligned: [1, 2])
         for p in fit.parameters {
-            parameters.append([p.name, value(p), uncertainty(p), p.isDetermined ? "" : "not determined by these measurements"])
+            parameters.append([p.name, value(p), uncertainty(p), p.isDetermined ? "" : "not determined by these measurements; not written"])
         }
         text += parameters.render() + "\nresiduals (fitted model against each measurement)\n\n"
         text += ValidationReport.caseTable(fit.cases) + "\n"

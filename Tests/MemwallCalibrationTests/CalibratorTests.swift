@@ -38,3 +38,12 @@ import Testing
         #expect(throws: CalibrationError.self) { _ = try Calibrator.fit(two, on: SyntheticDevice.hardware()) }
     }
 }
+
+@Suite struct FittedParameterTests {
+    @Test func aZeroOrUnboundedErrorMeansTheDataSaidNothing() {
+        #expect(!FittedParameter(kind: .memory(tier: "l2"), value: 0.7, standardError: 0).isDetermined)
+        #expect(!FittedParameter(kind: .memory(tier: "l2"), value: 0.7, standardError: .infinity).isDetermined)
+        #expect(!FittedParameter(kind: .memory(tier: "l2"), value: 0.7, standardError: 0.9).isDetermined)
+        #expect(FittedParameter(kind: .memory(tier: "l2"), value: 0.7, standardError: 0.01).isDetermined)
+    }
+}
