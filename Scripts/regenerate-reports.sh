@@ -57,6 +57,21 @@ run 0 compare --workload Workloads/llama-3-8b-decode.yaml --set batch=16 \
 run 0 compare --workload Workloads/llama-3-8b-decode.yaml --set weight_dtype=int4 --set activation_dtype=int8 --set kv_dtype=int8 \
   --hardware amd-alveo-u280 amd-versal-vhk158 --format csv --output "$out/compare-fpga-llama-3-8b-w4a8.csv"
 
+# Calibration against published measurements (Workloads/measurements/): the pure roofline's error, a fit with
+# its parameters and residuals, the held-out (5-fold) error, and the calibrated file against another source.
+meas=Workloads/measurements
+run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla.csv --output "$out/validate-roofline-h100-gemm.txt"
+run 0 calibrate --hardware $h100 --measurements $meas/h100-gemm-xla.csv \
+  --output "$out/nvidia-h100-sxm-80gb-calibrated.yaml" --report "$out/calibrate-h100-gemm.txt"
+run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla.csv --holdout --output "$out/validate-holdout-h100-gemm.txt"
+run 0 validate --hardware "$out/nvidia-h100-sxm-80gb-calibrated.yaml" --measurements $meas/h100-gemm-mamf.csv \
+  --output "$out/validate-calibrated-h100-on-mamf.txt"
+a100_80=HardwareSpecs/nvidia-a100-sxm4-80gb.yaml
+run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --output "$out/validate-roofline-a100-attention.txt"
+run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --holdout --format csv \
+  --output "$out/validate-holdout-a100-attention.csv"
+run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --holdout --output "$out/validate-holdout-a100-attention.txt"
+
 if $check; then
   if ! diff -r -u Reports "$out" >&2; then
     echo "regenerate-reports: Reports/ is out of date; run Scripts/regenerate-reports.sh and commit the result" >&2
