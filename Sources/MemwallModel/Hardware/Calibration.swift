@@ -43,8 +43,11 @@ public struct Calibration: Sendable, Hashable {
         public var n: Int
         public var splitKMin: Int
 
-        /// 128 x 128 output tiles: the CUTLASS default threadblock shape for FP16/BF16 tensor-core
-        /// GEMMs on SM80/SM90; 256 as the smallest K chunk of a split is memwall's assumption.
+        /// 128 x 128 output tiles: the threadblock tile of CUTLASS's tensor-op GEMM examples
+        /// ("tile sizes for thread-block, warp and mma-op to 128x128x32, 64x64x32, ..."), and 128
+        /// query rows per block as in FlashAttention-2's forward kernels for head dimension 128.
+        /// cuBLAS picks tiles per problem, so these are memwall's assumptions, overridable per file
+        /// (`tile:`); 256 as the smallest K chunk of a split is memwall's assumption too.
         public static let defaultM = 128, defaultN = 128, defaultSplitKMin = 256
 
         public init(m: Int = Tile.defaultM, n: Int = Tile.defaultN, splitKMin: Int = Tile.defaultSplitKMin) {
