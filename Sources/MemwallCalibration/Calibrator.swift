@@ -52,12 +52,16 @@ public struct CaseResult: Sendable, Hashable {
     public var bound: String
     /// The k-fold fold that held this case out, when validated with holdout.
     public var fold: Int?
+    /// The engine's bytes at each tier the measurement counted bytes for (`bytes_<tier>` columns).
+    public var predictedBytes: [String: Double]
 
-    public init(measurement: KernelMeasurement, predicted: Double, bound: String, fold: Int? = nil) {
+    public init(measurement: KernelMeasurement, predicted: Double, bound: String, fold: Int? = nil,
+                predictedBytes: [String: Double] = [:]) {
         self.measurement = measurement
         self.predicted = predicted
         self.bound = bound
         self.fold = fold
+        self.predictedBytes = predictedBytes
     }
 
     /// (predicted - measured) / measured.
@@ -168,8 +172,12 @@ public enum Calibrator {
             do { result = try measurement.predict(on: compiled) } catch {
                 throw CalibrationError("\(measurement.location): \(error)")
             }
+            var bytes: [String: Double] = [:]
+            for (tier, value) in zip(result.tierNames, result.ops[0].bytesByTier) where measurement.bytesByTier[tier] != nil {
+                bytes[tier] = value
+            }
             cases.append(CaseResult(measurement: measurement, predicted: result.totals.time,
-                                    bound: result.ops[0].bound.name(tiers: result.tierNames)))
+                                    bound: result.ops[0].bound.name(tiers: result.tierNames), predictedBytes: bytes))
         }
         return cases
     }

@@ -11,16 +11,35 @@ public struct ErrorSummary: Sendable, Hashable {
     public var worstError: Double
     public var worstLocation: String
 
-    /// The summary of `cases` (at least one).
+    /// The summary of the time errors of `cases`.
     public init(family: String, cases: [CaseResult]) {
+        self.init(family: family, errors: cases.map { ($0.relativeError, $0.measurement.location) })
+    }
+
+    /// The summary of signed relative errors, each with where it is.
+    public init(family: String, errors: [(error: Double, location: String)]) {
         self.family = family
-        count = cases.count
-        let errors = cases.map { abs($0.relativeError) }.sorted()
-        let middle = errors.count / 2
-        medianError = errors.isEmpty ? 0 : errors.count % 2 == 1 ? errors[middle] : (errors[middle - 1] + errors[middle]) / 2
-        let worst = cases.max { abs($0.relativeError) < abs($1.relativeError) }
-        worstError = worst.map { abs($0.relativeError) } ?? 0
-        worstLocation = worst?.measurement.location ?? ""
+        count = errors.count
+        let sizes = errors.map { abs($0.error) }.sorted()
+        let middle = sizes.count / 2
+        medianError = sizes.isEmpty ? 0 : sizes.count % 2 == 1 ? sizes[middle] : (sizes[middle - 1] + sizes[middle]) / 2
+        let worst = errors.max { abs($0.error) < abs($1.error) }
+        worstError = worst.map { abs($0.error) } ?? 0
+        worstLocation = worst?.location ?? ""
+    }
+
+    /// Byte-count errors per tier, for the cases whose measurement counted bytes at that tier:
+    /// family `bytes <tier>`, error (predicted - measured) / measured (skipping measured zeros).
+    public static func bytes(_ cases: [CaseResult]) -> [ErrorSummary] {
+        var tiers: [String] = []
+        for c in cases { for tier in c.predictedBytes.keys.sorted() where !tiers.contains(tier) { tiers.append(tier) } }
+        return tiers.map { tier in
+            let errors = cases.compactMap { c -> (error: Double, location: String)? in
+                guard let predicted = c.predictedBytes[tier], let measured = c.measurement.bytesByTier[tier], measured > 0 else { return nil }
+                return ((predicted - measured) / measured, c.measurement.location)
+            }
+            return ErrorSummary(family: "bytes \(tier)", errors: errors)
+        }.filter { $0.count > 0 }
     }
 }
 
@@ -30,6 +49,8 @@ public struct ValidationResult: Sendable {
     public var cases: [CaseResult]
     /// One summary per family (in order of first appearance), then `all`.
     public var summaries: [ErrorSummary]
+    /// Byte-count errors per tier where the measurements counted bytes (``ErrorSummary/bytes(_:)``).
+    public var byteSummaries: [ErrorSummary]
     /// Folds of the k-fold holdout; nil when the hardware file was used as given.
     public var folds: Int?
     /// The devices the measurements name.
@@ -81,6 +102,7 @@ public enum Validator {
             + [ErrorSummary(family: "all", cases: cases)]
         var devices: [String] = []
         for c in cases where !devices.contains(c.measurement.provenance.device) { devices.append(c.measurement.provenance.device) }
-        return ValidationResult(hardwareName: hardware.name, cases: cases, summaries: summaries, folds: folds, devices: devices)
+        return ValidationResult(hardwareName: hardware.name, cases: cases, summaries: summaries,
+                                byteSummaries: ErrorSummary.bytes(cases), folds: folds, devices: devices)
     }
 }

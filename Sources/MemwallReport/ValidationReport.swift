@@ -13,6 +13,9 @@ public enum ValidationReport {
             var text = "memwall validate: \(result.hardwareName), \(result.cases.count) measurements, \(mode)\n"
             text += "measured on: \(result.devices.joined(separator: "; "))\n\n"
             text += caseTable(result.cases) + "\n" + summaryTable(result.summaries)
+            if !result.byteSummaries.isEmpty {
+                text += "\nbytes per tier against the profiler's counts\n\n" + summaryTable(result.byteSummaries)
+            }
             return text
         case .csv:
             var lines = ["location,family,shape,dtype,device,fold,measured_time_s,predicted_time_s,relative_error,bound"]
@@ -27,7 +30,8 @@ public enum ValidationReport {
         case .json:
             return try encode(Document(schema_version: reportSchemaVersion, hardware: result.hardwareName,
                                        holdout_folds: result.folds, devices: result.devices,
-                                       cases: result.cases.map(CaseEntry.init), summaries: result.summaries.map(SummaryEntry.init)))
+                                       cases: result.cases.map(CaseEntry.init), summaries: result.summaries.map(SummaryEntry.init),
+                                       byte_summaries: result.byteSummaries.map(SummaryEntry.init)))
         }
     }
 
@@ -62,6 +66,7 @@ public enum ValidationReport {
         var devices: [String]
         var cases: [CaseEntry]
         var summaries: [SummaryEntry]
+        var byte_summaries: [SummaryEntry]
     }
 
     struct CaseEntry: Encodable {
@@ -76,6 +81,8 @@ public enum ValidationReport {
         var predicted_time_s: Double
         var relative_error: Double
         var bound: String
+        var measured_bytes_by_tier: [String: Double]
+        var predicted_bytes_by_tier: [String: Double]
 
         init(_ c: CaseResult) {
             let m = c.measurement
@@ -90,6 +97,8 @@ public enum ValidationReport {
             predicted_time_s = c.predicted
             relative_error = c.relativeError
             bound = c.bound
+            measured_bytes_by_tier = m.bytesByTier
+            predicted_bytes_by_tier = c.predictedBytes
         }
     }
 

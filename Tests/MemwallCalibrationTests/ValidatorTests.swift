@@ -41,3 +41,22 @@ import Testing
         #expect(throws: CalibrationError.self) { _ = try Validator.holdout(few, on: SyntheticDevice.hardware(), folds: 5) }
     }
 }
+
+@Suite struct ByteValidationTests {
+    /// A copy of n bf16 elements moves 2n bytes in and 2n out of DRAM: against a profiler count
+    /// 10% above that, the byte error is -1/11.
+    @Test func bytesAreComparedWhereTheProfilerCountedThem() throws {
+        let n = 1 << 20
+        let measured = 1.1 * 4 * Double(n)
+        let rows = [KernelMeasurement(kernel: .copy, shape: ["n": n], dtype: .bf16, time: 1e-5, bytesByTier: ["dram": measured],
+                                      provenance: .init(device: "d", source: "s"), location: "b.csv:2"),
+                    KernelMeasurement(kernel: .copy, shape: ["n": n], dtype: .bf16, time: 1e-5,
+                                      provenance: .init(device: "d", source: "s"), location: "b.csv:3")]
+        let result = try Validator.validate(rows, on: SyntheticDevice.hardware())
+        #expect(result.cases[0].predictedBytes == ["dram": 4 * Double(n)])
+        #expect(result.cases[1].predictedBytes.isEmpty)
+        let summary = try #require(result.byteSummaries.first)
+        #expect(result.byteSummaries.count == 1 && summary.family == "bytes dram" && summary.count == 1)
+        #expect(abs(summary.medianError - 1.0 / 11) < 1e-12)
+    }
+}
