@@ -44,6 +44,31 @@ import Testing
         #expect(abs(op.time - (max(op.computeTime, op.memoryTimeByTier[1]) + 3e-6)) < 1e-18)
     }
 
+    /// Decode attention streams its KV cache at the achievable bandwidth, and split-KV keeps every
+    /// unit busy (no wave penalty on its compute).
+    @Test func decodeAttentionStreamsAtTheAchievableBandwidth() throws {
+        let (b, hq, hkv, cached, d) = (4, 32, 8, 4095, 128)
+        func tensor(_ name: String, _ shape: [Int], _ kind: TensorKind) -> TensorSpec {
+            TensorSpec(name: name, shape: shape, dtype: .bf16, kind: kind)
+        }
+        let workload = Workload(name: "decode", tensors: [
+            tensor("q", [b, 1, hq, d], .input), tensor("k", [b, 1, hkv, d], .input), tensor("v", [b, 1, hkv, d], .input),
+            tensor("kc", [b, cached, hkv, d], .kvCache), tensor("vc", [b, cached, hkv, d], .kvCache),
+            tensor("o", [b, 1, hq * d], .activation)],
+            ops: [Op(name: "attn", kind: .attention, inputs: [0, 1, 2, 3, 4], outputs: [5], causal: true)])
+        let calibration = Calibration(parallelUnits: 8, compute: [.init(engine: "tc", family: .attention, efficiency: 0.5)],
+                                      memory: [.init(tier: "dram", efficiency: 0.8)], launchOverhead: Seconds(0), source: "t")
+        let pure = try RooflineEngine().analyze(workload, on: Self.hardware(calibration: nil)).ops[0]
+        let calibrated = try RooflineEngine().analyze(workload, on: Self.hardware(calibration: calibration)).ops[0]
+        // Same bytes; each time stretched by exactly 1 / efficiency.
+        #expect(calibrated.bytesByTier == pure.bytesByTier)
+        #expect(abs(calibrated.memoryTimeByTier[1] - pure.memoryTimeByTier[1] / 0.8) < 1e-15)
+        #expect(abs(calibrated.computeTime - pure.computeTime / 0.5) < 1e-18)
+        // The KV cache dominates: at least 2 x keys x kv heads x d x 2 B per sequence.
+        let kvBytes = Double(2 * b * (cached + 1) * hkv * d * 2)
+        #expect(pure.bytesByTier[1] >= kvBytes)
+    }
+
     /// Issue 8, point 4: repeated K/V reads of FlashAttention are served by the L2, so the HBM
     /// traffic is below what the SMEM-sized blocks would fetch from HBM without an L2.
     @Test func lastLevelCacheServesRepeatedKeyValueReads() throws {
