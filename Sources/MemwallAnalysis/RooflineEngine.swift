@@ -151,8 +151,9 @@ public struct RooflineEngine: Sendable {
         var memoryTimes = [Double](repeating: 0, count: tiers)
         var computeTime = choice.map { cost.flops / $0.rate } ?? 0
         if let calibrated, let choice, let calibration = compiled.calibration {
+            // Wave quantisation is over the SMs; a near-memory engine's units are its own.
             let scale = calibration.rateScale(engine: choice.engineIndex, dtype: choice.dtype, family: calibrated.family)
-            computeTime /= scale * calibrated.utilisation
+            computeTime /= scale * (near == nil ? calibrated.utilisation : 1)
         }
         var energy = cost.flops * (choice?.energyPerOperation ?? 0)
         var bound = Bound.compute
