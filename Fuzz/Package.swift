@@ -23,5 +23,6 @@ let package = Package(
         fuzzTarget("FuzzHardware", ["MemwallModel", "MemwallAnalysis"]),
         fuzzTarget("FuzzWorkload", ["MemwallModel", "MemwallAnalysis"]),
         fuzzTarget("FuzzSuite", ["MemwallExecutor", "MemwallModel"]),
+        fuzzTarget("FuzzMeasurements", ["MemwallCalibration", "MemwallAnalysis", "MemwallModel"]),
     ]
 )

@@ -11,7 +11,7 @@ struct CalibrationInputs: ParsableArguments {
     var hardware: String
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
-        "KernelMeasurement CSV files (kernel, shape, dtype, time_s, device, source, ...; see docs/calibration.md).",
+        "Measurement CSV files (kernel, shape, dtype, time_s, device, source, ...; see docs/calibration.md).",
         valueName: "file"))
     var measurements: [String]
 
