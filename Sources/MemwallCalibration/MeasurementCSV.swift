@@ -26,6 +26,9 @@ public enum MeasurementCSV {
 
     /// Parses measurement CSV text; `file` names it in errors.
     public static func parse(_ text: String, file: String = "<measurements>") throws(SpecError) -> [KernelMeasurement] {
+        guard text.utf8.count <= SpecDocument.maximumSize else {
+            throw SpecError(file: file, message: "file is \(text.utf8.count) bytes; expected at most \(SpecDocument.maximumSize) bytes")
+        }
         var header: [String]?
         var measurements: [KernelMeasurement] = []
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

@@ -102,3 +102,15 @@ import _TestSupport
         #expect(parsed > 0 && rejected > 0)
     }
 }
+
+@Suite struct MeasurementCSVLimitTests {
+    @Test func oversizedFilesAreRefused() {
+        let big = String(repeating: "#", count: SpecDocument.maximumSize + 1)
+        do {
+            _ = try MeasurementCSV.parse(big, file: "big.csv")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("expected at most"))
+        }
+    }
+}
