@@ -81,9 +81,10 @@ public struct CalibrationFit: Sendable {
 
 /// Fits a hardware file's efficiency parameters to measurements by nonlinear least squares.
 ///
-/// The model per measurement i is the engine's own formula,
-/// `t_i = max(C_i / e_c, max_t M_it / e_t, latency_i) + overhead`, where C_i and M_it are the
-/// engine's compute time (with wave quantisation) and memory times at efficiency 1. The
+/// The model per measurement i is the engine's own formula summed over its ops o (one for a
+/// kernel, a layer's ops for a layer), `t_i = sum_o max(C_o / e_c(o), max_t M_ot / e_t, latency_o)
+/// + overhead`, where C_o and M_ot are the engine's compute time (with wave quantisation) and
+/// memory times at efficiency 1. The
 /// residual is `log(t_i / measured_i)`, so every case weighs by its relative error. An
 /// efficiency is fitted as x with e = maximumEfficiency / (1 + exp(-x)) (it stays in (0, 1.5)
 /// however the max() trades one bound for another), the overhead as its logarithm; standard
@@ -111,7 +112,7 @@ public enum Calibrator {
                            fittedOn: [String] = []) throws(CalibrationError) -> CalibrationFit {
         let base = try baselineCases(measurements, on: hardware)
         var keys: [FittedParameter.Kind] = []
-        for model in base {
+        for model in base.flatMap(\.ops) {
             let slowest = max(model.latency, model.memory.map(\.time).max() ?? 0)
             if let key = model.computeKey, model.compute > 0, model.compute >= bindingShare * slowest, !keys.contains(key) {
                 keys.append(key)
@@ -128,18 +129,20 @@ public enum Calibrator {
         }
         let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
         let overheadIndex = keys.count - 1
-        let shortest = measurements.map(\.time).min() ?? 1e-6
+        let shortest = base.map { $0.measured / Double($0.ops.count) }.min() ?? 1e-6
         let initial = keys.map { key -> Double in
             key == .launchOverhead ? log(shortest * initialOverheadShare) : unbounded(initialEfficiency)
         }
         let residuals: ([Double]) -> [Double] = { x in
             let values = x.indices.map { $0 == overheadIndex ? exp(x[$0]) : efficiency(x[$0]).value }
             return base.map { model in
-                let compute = model.computeKey.flatMap { index[$0] }.map { model.compute / values[$0] } ?? model.compute
-                let memory = model.memory.map { entry in
-                    index[.memory(tier: entry.tier)].map { entry.time / values[$0] } ?? entry.time
-                }.max() ?? 0
-                let predicted = max(compute, memory, model.latency) + values[overheadIndex]
+                let predicted = model.ops.reduce(0.0) { total, op in
+                    let compute = op.computeKey.flatMap { index[$0] }.map { op.compute / values[$0] } ?? op.compute
+                    let memory = op.memory.map { entry in
+                        index[.memory(tier: entry.tier)].map { entry.time / values[$0] } ?? entry.time
+                    }.max() ?? 0
+                    return total + max(compute, memory, op.latency) + values[overheadIndex]
+                }
                 return log(predicted / model.measured)
             }
         }
@@ -168,26 +171,28 @@ public enum Calibrator {
         let compiled = CompiledHardware(hardware)
         var cases: [CaseResult] = []
         for measurement in measurements {
-            let result: AnalysisResult
-            do { result = try measurement.predict(on: compiled) } catch {
-                throw CalibrationError("\(measurement.location): \(error)")
-            }
+            let result = try measurement.predict(on: compiled)
             var bytes: [String: Double] = [:]
-            for (tier, value) in zip(result.tierNames, result.ops[0].bytesByTier) where measurement.bytesByTier[tier] != nil {
+            for (tier, value) in zip(result.tierNames, result.totals.bytesByTier) where measurement.bytesByTier[tier] != nil {
                 bytes[tier] = value
             }
             cases.append(CaseResult(measurement: measurement, predicted: result.totals.time,
-                                    bound: result.ops[0].bound.name(tiers: result.tierNames), predictedBytes: bytes))
+                                    bound: result.totals.bound.name(tiers: result.tierNames), predictedBytes: bytes))
         }
         return cases
     }
 
-    /// What the engine says of one measurement at efficiency 1 and no overhead.
-    struct BaseCase {
+    /// What the engine says of one op at efficiency 1 and no overhead.
+    struct BaseOp {
         var computeKey: FittedParameter.Kind?
         var compute: Double
         var memory: [(tier: String, time: Double)]
         var latency: Double
+    }
+
+    /// One measurement: its ops (one for a kernel, many for a layer), run one after another.
+    struct BaseCase {
+        var ops: [BaseOp]
         var measured: Double
     }
 
@@ -206,17 +211,14 @@ public enum Calibrator {
         let compiled = CompiledHardware(baseline(hardware))
         var cases: [BaseCase] = []
         for measurement in measurements {
-            let result: AnalysisResult
-            do { result = try measurement.predict(on: compiled) } catch {
-                throw CalibrationError("\(measurement.location): \(error)")
+            let result = try measurement.predict(on: compiled)
+            let ops = result.ops.map { op in
+                BaseOp(computeKey: op.engine.map { .compute(engine: $0, dtype: op.computeDType, family: Calibration.Family(op.kind)) },
+                       compute: op.computeTime,
+                       memory: zip(result.tierNames, op.memoryTimeByTier).filter { $0.1 > 0 }.map { (tier: $0.0, time: $0.1) },
+                       latency: op.latencyTime)
             }
-            let op = result.ops[0]
-            let family = Calibration.Family(op.kind)
-            cases.append(BaseCase(
-                computeKey: op.engine.map { .compute(engine: $0, dtype: op.computeDType, family: family) },
-                compute: op.computeTime,
-                memory: zip(result.tierNames, op.memoryTimeByTier).filter { $0.1 > 0 }.map { (tier: $0.0, time: $0.1) },
-                latency: op.latencyTime, measured: measurement.time))
+            cases.append(BaseCase(ops: ops, measured: measurement.time))
         }
         return cases
     }

@@ -2,9 +2,10 @@ import MemwallAnalysis
 import MemwallModel
 
 extension KernelMeasurement {
-    /// The measured kernel as a one-op workload the roofline engine can analyse.
-    public var workload: Workload {
+    /// The measured kernel as a workload the roofline engine can analyse: one op, or a layer's ops.
+    public func workload() throws(CalibrationError) -> Workload {
         let s = shape
+        if kernel == .layer { return try layer() }
         var tensors: [TensorSpec] = []
         func tensor(_ name: String, _ dims: [Int], _ kind: TensorKind) -> Int {
             tensors.append(TensorSpec(name: name, shape: dims, dtype: dtype, kind: kind))
@@ -37,6 +38,8 @@ extension KernelMeasurement {
         case .copy:
             let x = tensor("x", [s["n"]!], .input), y = tensor("y", [s["n"]!], .activation)
             op = Op(name: "copy", kind: .elementwise, inputs: [x], outputs: [y], flopsPerElement: 0)
+        case .layer:
+            return try layer()
         }
         return Workload(name: "\(family) \(shapeText) \(dtype.rawValue)", tensors: tensors, ops: [op])
     }
@@ -48,7 +51,27 @@ extension KernelMeasurement {
     }
 
     /// The engine's analysis of this measurement's kernel on `hardware`.
-    public func predict(on hardware: CompiledHardware) throws(AnalysisError) -> AnalysisResult {
-        try engine.analyze(workload, on: hardware)
+    public func predict(on hardware: CompiledHardware) throws(CalibrationError) -> AnalysisResult {
+        let workload = try workload()
+        do { return try engine.analyze(workload, on: hardware) } catch {
+            throw CalibrationError("\(location): \(error)")
+        }
+    }
+
+    /// One layer of the model builder's dense transformer (the ops named `layers.0.`), without the
+    /// embedding, final norm and LM head around it.
+    func layer() throws(CalibrationError) -> Workload {
+        let s = shape
+        let config = ModelConfig(hiddenSize: s["h"]!, intermediateSize: s["ffn"]!, layers: 1, attentionHeads: s["hq"]!,
+                                 keyValueHeads: s["hkv"]!, headDim: s["d"]!, vocabSize: 1)
+        let parameters = WorkloadParameters(phase: variant == "decode" ? .decode : .prefill, batch: s["b"]!, seqLen: s["seq"]!,
+                                            contextLen: s["ctx"]!, weightDType: dtype, activationDType: dtype, kvDType: dtype)
+        var model: Workload
+        do { model = try TransformerGraphBuilder(config: config, parameters: parameters, modelName: "layer").build() } catch {
+            throw CalibrationError("\(location): \(error)")
+        }
+        model.ops = model.ops.filter { $0.name.hasPrefix("layers.0.") }
+        model.name = "\(family) \(shapeText) \(dtype.rawValue)"
+        return model
     }
 }

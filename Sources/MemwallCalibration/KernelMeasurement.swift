@@ -13,6 +13,10 @@ public struct KernelMeasurement: Sendable, Hashable {
         case decodeAttention = "decode_attention"
         /// Device memory copy of `n` elements (reads n, writes n): the bandwidth microbenchmark.
         case copy
+        /// One dense (Llama-style) transformer layer, prefill or decode step: `h` hidden, `hq` query
+        /// heads, `ffn` MLP width, `seq` new tokens per sequence; `b` (1), `hkv` (hq), `ctx` cached
+        /// tokens (0), `d` head dimension (h / hq).
+        case layer
 
         /// Shape keys, required ones first; the rest are optional.
         public var requiredKeys: [String] {
@@ -21,6 +25,7 @@ public struct KernelMeasurement: Sendable, Hashable {
             case .attention: ["b", "hq", "sq", "d"]
             case .decodeAttention: ["b", "hq", "skv", "d"]
             case .copy: ["n"]
+            case .layer: ["h", "hq", "ffn", "seq"]
             }
         }
 
@@ -30,6 +35,7 @@ public struct KernelMeasurement: Sendable, Hashable {
             case .attention: ["hkv", "skv", "causal"]
             case .decodeAttention: ["hkv"]
             case .copy: []
+            case .layer: ["b", "hkv", "ctx", "d"]
             }
         }
 
@@ -37,6 +43,7 @@ public struct KernelMeasurement: Sendable, Hashable {
         public var variants: [String] {
             switch self {
             case .attention: ["flash", "math"]
+            case .layer: ["prefill", "decode"]
             default: []
             }
         }
@@ -109,6 +116,11 @@ public struct KernelMeasurement: Sendable, Hashable {
             filled["hkv"] = shape["hkv"] ?? shape["hq"]
         case .copy:
             break
+        case .layer:
+            filled["b"] = shape["b"] ?? 1
+            filled["hkv"] = shape["hkv"] ?? shape["hq"]
+            filled["ctx"] = shape["ctx"] ?? 0
+            if shape["d"] == nil, let h = shape["h"], let hq = shape["hq"], hq > 0 { filled["d"] = h / hq }
         }
         return filled
     }

@@ -187,7 +187,11 @@ public enum MeasurementCSV {
             for key in kernel.requiredKeys where shape[key] == nil {
                 throw error("shape", "missing \(key) for \(kernel.rawValue); expected \(kernel.requiredKeys.joined(separator: ", "))")
             }
-            if kernel == .attention || kernel == .decodeAttention, let hq = shape["hq"], let hkv = shape["hkv"], hq % hkv != 0 {
+            if kernel == .layer, shape["d"] == nil, let h = shape["h"], let hq = shape["hq"], h % hq != 0 {
+                throw error("shape", "h=\(h) is not a multiple of hq=\(hq); expected d= for the head dimension")
+            }
+            if kernel == .attention || kernel == .decodeAttention || kernel == .layer, let hq = shape["hq"], let hkv = shape["hkv"],
+               hq % hkv != 0 {
                 throw error("shape", "hq=\(hq) is not a multiple of hkv=\(hkv); expected query heads in whole groups per key/value head")
             }
             return shape
