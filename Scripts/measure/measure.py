@@ -37,6 +37,12 @@ ATTENTION = [  # (batch, query heads, kv heads, seq, head dim, causal)
     for c in (0, 1)
 ]
 DECODE = [(b, 32, 8, skv, 128) for b in (1, 8, 32) for skv in (1024, 4096, 16384, 32768)]
+# One Llama-3-8B-shaped layer (hidden 4096, 32 query / 8 KV heads, MLP 14336): prefill of a prompt,
+# and decode steps against a KV cache. (variant, batch, new tokens, cached tokens)
+LAYER_SHAPE = {"h": 4096, "hq": 32, "hkv": 8, "ffn": 14336}
+LAYER = [("prefill", 1, s, 0) for s in (512, 2048, 8192)] + \
+        [("decode", b, 1, ctx) for b in (1, 8, 32, 64) for ctx in (1024, 8192)]
+KERNELS = ("gemm", "copy", "attention", "decode_attention", "layer")
 
 NCU_METRICS = {"hbm": ["dram__bytes_read.sum", "dram__bytes_write.sum"], "l2": ["lts__t_bytes.sum"]}
 
@@ -44,8 +50,7 @@ NCU_METRICS = {"hbm": ["dram__bytes_read.sum", "dram__bytes_write.sum"], "l2": [
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--output", required=True, help="CSV file to write")
-    p.add_argument("--only", default="gemm,copy,attention,decode_attention",
-                   help="comma-separated kernels: gemm, copy, attention, decode_attention")
+    p.add_argument("--only", default=",".join(KERNELS), help="comma-separated kernels: " + ", ".join(KERNELS))
     p.add_argument("--dtype", default="bf16", choices=sorted(DTYPES))
     p.add_argument("--warmup", type=int, default=10)
     p.add_argument("--repeats", type=int, default=50, help="timed runs per case; the median is written")
@@ -60,9 +65,9 @@ def parse_args():
 def cases(only, dtype):
     """Every case as (kernel, variant, shape dict)."""
     wanted = set(only.split(","))
-    unknown = wanted - {"gemm", "copy", "attention", "decode_attention"}
+    unknown = wanted - set(KERNELS)
     if unknown:
-        sys.exit(f"measure.py: unknown kernel(s) {sorted(unknown)}; expected gemm, copy, attention, decode_attention")
+        sys.exit(f"measure.py: unknown kernel(s) {sorted(unknown)}; expected {', '.join(KERNELS)}")
     out = []
     if "gemm" in wanted:
         out += [("gemm", "", {"m": m, "n": n, "k": k}) for m in GEMM_SIZES for n in GEMM_SIZES for k in GEMM_SIZES]
@@ -78,6 +83,8 @@ def cases(only, dtype):
     if "decode_attention" in wanted:
         out += [("decode_attention", "", {"b": b, "hq": hq, "hkv": hkv, "skv": skv, "d": d})
                 for (b, hq, hkv, skv, d) in DECODE]
+    if "layer" in wanted:
+        out += [("layer", variant, dict(LAYER_SHAPE, seq=seq, b=b, ctx=ctx)) for (variant, b, seq, ctx) in LAYER]
     return out
 
 
@@ -123,7 +130,60 @@ def build(torch, kernel, variant, shape, dtype):
         except ImportError:
             gqa = {"enable_gqa": True} if hkv != hq else {}
             return lambda: F.scaled_dot_product_attention(q, k, v, **gqa)
+    if kernel == "layer":
+        return transformer_layer(torch, shape, t)
     raise ValueError(kernel)
+
+
+def transformer_layer(torch, shape, t):
+    """One Llama-style layer as memwall's model builder describes it: RMSNorm, Q/K/V projections,
+    RoPE, KV-cache write, causal GQA attention over cache + new tokens, output projection, residual
+    add, RMSNorm, SwiGLU MLP, residual add. Eager PyTorch, one kernel per op (no fusion)."""
+    F = torch.nn.functional
+    dev = "cuda"
+    b, s, h, hq, hkv, ffn, ctx = (shape[k] for k in ("b", "seq", "h", "hq", "hkv", "ffn", "ctx"))
+    d = h // hq
+
+    def w(*dims):
+        return torch.randn(*dims, device=dev, dtype=t) / dims[0] ** 0.5
+
+    wq, wk, wv, wo = w(h, hq * d), w(h, hkv * d), w(h, hkv * d), w(hq * d, h)
+    wg, wu, wd = w(h, ffn), w(h, ffn), w(ffn, h)
+    n1, n2 = torch.ones(h, device=dev, dtype=t), torch.ones(h, device=dev, dtype=t)
+    x = torch.randn(b, s, h, device=dev, dtype=t)
+    k_cache = torch.randn(b, hkv, ctx + s, d, device=dev, dtype=t)
+    v_cache = torch.randn_like(k_cache)
+    cos = torch.randn(s, d, device=dev, dtype=t)
+    sin = torch.randn(s, d, device=dev, dtype=t)
+    gqa = {"enable_gqa": True} if hkv != hq else {}
+
+    def rms(y, weight):
+        return y * torch.rsqrt(y.float().pow(2).mean(-1, keepdim=True) + 1e-5).to(t) * weight
+
+    def rope(y):  # rotate-half RoPE on [b, heads, s, d]
+        half = y.shape[-1] // 2
+        rotated = torch.cat((-y[..., half:], y[..., :half]), dim=-1)
+        return y * cos + rotated * sin
+
+    def run():
+        y = rms(x, n1)
+        q = (y @ wq).view(b, s, hq, d).transpose(1, 2)
+        k = (y @ wk).view(b, s, hkv, d).transpose(1, 2)
+        v = (y @ wv).view(b, s, hkv, d).transpose(1, 2)
+        q, k = rope(q), rope(k)
+        k_cache[:, :, ctx:] = k
+        v_cache[:, :, ctx:] = v
+        # Causal with queries aligned to the end of the keys; a single query sees every key.
+        causal = s > 1
+        if causal and ctx > 0:
+            mask = torch.ones(s, ctx + s, device=dev, dtype=torch.bool).tril(diagonal=ctx)
+            o = F.scaled_dot_product_attention(q, k_cache, v_cache, attn_mask=mask, **gqa)
+        else:
+            o = F.scaled_dot_product_attention(q, k_cache, v_cache, is_causal=causal, **gqa)
+        z = x + o.transpose(1, 2).reshape(b, s, hq * d) @ wo
+        y = rms(z, n2)
+        return z + (F.silu(y @ wg) * (y @ wu)) @ wd
+    return run
 
 
 def sdpa_backend(torch, variant):

@@ -31,7 +31,9 @@ public enum MeasurementCSV {
         }
         var header: [String]?
         var measurements: [KernelMeasurement] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: split on both line ends (Python's csv module writes CRLF).
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        for (index, rawLine) in lines.enumerated() {
             let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : String(rawLine)
             let number = index + 1
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
@@ -176,7 +178,7 @@ public enum MeasurementCSV {
                 guard allowed.contains(key) else {
                     throw error("shape", "unknown key '\(key)' for \(kernel.rawValue)\(didYouMean(key, in: allowed)); expected \(allowed.joined(separator: ", "))")
                 }
-                let limit = key == "causal" ? 0...1 : 1...1_000_000_000
+                let limit = key == "causal" ? 0...1 : key == "ctx" ? 0...1_000_000_000 : 1...1_000_000_000
                 guard let value = Int(parts[1]), limit.contains(value) else {
                     throw error("shape", "\(key)='\(parts[1])' is not an integer in \(limit.lowerBound)...\(limit.upperBound)")
                 }

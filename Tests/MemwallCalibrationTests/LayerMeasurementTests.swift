@@ -6,7 +6,7 @@ import Testing
 @Suite struct LayerMeasurementTests {
     static let csv = """
     kernel,variant,shape,dtype,time_s,device,source
-    layer,prefill,h=4096 hq=32 hkv=8 ffn=14336 seq=512,bf16,1e-3,x,y
+    layer,prefill,h=4096 hq=32 hkv=8 ffn=14336 seq=512 ctx=0,bf16,1e-3,x,y
     layer,decode,h=4096 hq=32 hkv=8 ffn=14336 seq=1 b=8 ctx=1024,bf16,1e-4,x,y
     """
 

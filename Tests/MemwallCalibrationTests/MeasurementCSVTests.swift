@@ -29,6 +29,14 @@ import _TestSupport
         #expect(rows[3].time == 1e-5)
     }
 
+    /// Python's csv module (Scripts/measure) ends rows with CRLF.
+    @Test func readsCRLFLineEnds() throws {
+        let text = "kernel,shape,dtype,time_s,device,source\r\ngemm,m=1 n=2 k=3,bf16,1e-3,x,y\r\ncopy,n=8,bf16,2e-3,x,y\r\n"
+        let rows = try MeasurementCSV.parse(text, file: "crlf.csv")
+        #expect(rows.count == 2)
+        #expect(rows[1].location == "crlf.csv:3" && rows[1].provenance.source == "y")
+    }
+
     @Test func attentionDefaultsToTheFlashBackend() throws {
         let rows = try MeasurementCSV.parse("kernel,shape,dtype,time_s,device,source\nattention,b=1 hq=8 sq=512 d=64,bf16,1e-4,x,y\n")
         #expect(rows[0].variant == "flash")
