@@ -66,6 +66,13 @@ run 0 calibrate --hardware $h100 --measurements $meas/h100-gemm-xla.csv \
 run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla.csv --holdout --output "$out/validate-holdout-h100-gemm.txt"
 run 0 validate --hardware "$out/nvidia-h100-sxm-80gb-calibrated.yaml" --measurements $meas/h100-gemm-mamf.csv \
   --output "$out/validate-calibrated-h100-on-mamf.txt"
+# Fitted on b=1 only, checked on the batched (b=2, 4) GEMMs it never saw; then 5-fold over all 375.
+run 0 validate --hardware "$out/nvidia-h100-sxm-80gb-calibrated.yaml" --measurements $meas/h100-gemm-xla-batched.csv \
+  --output "$out/validate-calibrated-h100-on-batched.txt"
+run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla.csv $meas/h100-gemm-xla-batched.csv --holdout \
+  --format csv --output "$out/validate-holdout-h100-gemm-all.csv"
+run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla.csv $meas/h100-gemm-xla-batched.csv --holdout \
+  --output "$out/validate-holdout-h100-gemm-all.txt"
 a100_80=HardwareSpecs/nvidia-a100-sxm4-80gb.yaml
 run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --output "$out/validate-roofline-a100-attention.txt"
 run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --holdout --format csv \
