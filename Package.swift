@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "MemwallReport", targets: ["MemwallReport"]),
         .library(name: "MemwallExecutor", targets: ["MemwallExecutor"]),
         .library(name: "MemwallPlanning", targets: ["MemwallPlanning"]),
+        .library(name: "MemwallCalibration", targets: ["MemwallCalibration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -68,14 +69,19 @@ let package = Package(
             dependencies: ["MemwallAnalysis", "MemwallModel", "MemwallNumerics"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
+        // Measurements, fitting efficiency factors to them (GSL), and the model's error on them.
+        .target(
+            name: "MemwallCalibration",
+            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallNumerics"]
+        ),
         .target(
             name: "MemwallReport",
-            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallExecutor", "MemwallPlanning"]
+            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallExecutor", "MemwallPlanning", "MemwallCalibration"]
         ),
         .target(
             name: "MemwallCLI",
             dependencies: [
-                "MemwallModel", "MemwallAnalysis", "MemwallReport", "MemwallExecutor", "MemwallPlanning",
+                "MemwallModel", "MemwallAnalysis", "MemwallReport", "MemwallExecutor", "MemwallPlanning", "MemwallCalibration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,6 +112,8 @@ let package = Package(
         .testTarget(name: "MemwallNumericsTests", dependencies: ["MemwallNumerics", "_TestSupport"]),
         .testTarget(name: "MemwallExecutorTests",
                     dependencies: ["MemwallExecutor", "MemwallAnalysis", "MemwallNumerics", "MemwallModel", "_TestSupport"]),
+        .testTarget(name: "MemwallCalibrationTests",
+                    dependencies: ["MemwallCalibration", "MemwallAnalysis", "MemwallModel", "MemwallNumerics", "_TestSupport"]),
         .testTarget(name: "CLibrariesTests", dependencies: ["CGSL", "CGLPK"]),
     ]
 )

@@ -24,5 +24,6 @@ let package = Package(
         fuzzTarget("FuzzWorkload", ["MemwallModel", "MemwallAnalysis"]),
         fuzzTarget("FuzzSuite", ["MemwallExecutor", "MemwallModel"]),
         fuzzTarget("FuzzSweep", ["MemwallPlanning", "MemwallModel"]),
+        fuzzTarget("FuzzMeasurements", ["MemwallCalibration", "MemwallAnalysis", "MemwallModel"]),
     ]
 )

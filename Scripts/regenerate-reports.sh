@@ -63,6 +63,27 @@ run 0 sweep Workloads/sweeps/llama-3-70b-serving.yaml --output "$out/sweep-llama
 run 0 sweep Workloads/sweeps/kv-cache-wall.yaml --output "$out/sweep-kv-cache-wall.csv" --plot "$out/sweep-kv-cache-wall.svg"
 run 0 serve --hardware $h100 --workload Workloads/llama-3-70b-decode.yaml --tp 4 --output "$out/serve-llama-3-70b-h100-tp4.txt"
 run 0 plan --workload Workloads/llama-3-70b-decode.yaml --slo ttft=1s,tpot=50ms,throughput=5000 --output "$out/plan-llama-3-70b.txt"
+# Calibration against published measurements (Workloads/measurements/): the pure roofline's error, a fit with
+# its parameters and residuals, the held-out (5-fold) error, and the calibrated file against another source.
+meas=Workloads/measurements
+run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla.csv --output "$out/validate-roofline-h100-gemm.txt"
+run 0 calibrate --hardware $h100 --measurements $meas/h100-gemm-xla.csv \
+  --output "$out/nvidia-h100-sxm-80gb-calibrated.yaml" --report "$out/calibrate-h100-gemm.txt"
+run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla.csv --holdout --output "$out/validate-holdout-h100-gemm.txt"
+run 0 validate --hardware "$out/nvidia-h100-sxm-80gb-calibrated.yaml" --measurements $meas/h100-gemm-mamf.csv \
+  --output "$out/validate-calibrated-h100-on-mamf.txt"
+# Fitted on b=1 only, checked on the batched (b=2, 4) GEMMs it never saw; then 5-fold over all 375.
+run 0 validate --hardware "$out/nvidia-h100-sxm-80gb-calibrated.yaml" --measurements $meas/h100-gemm-xla-batched.csv \
+  --output "$out/validate-calibrated-h100-on-batched.txt"
+run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla.csv $meas/h100-gemm-xla-batched.csv --holdout \
+  --format csv --output "$out/validate-holdout-h100-gemm-all.csv"
+run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla.csv $meas/h100-gemm-xla-batched.csv --holdout \
+  --output "$out/validate-holdout-h100-gemm-all.txt"
+a100_80=HardwareSpecs/nvidia-a100-sxm4-80gb.yaml
+run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --output "$out/validate-roofline-a100-attention.txt"
+run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --holdout --format csv \
+  --output "$out/validate-holdout-a100-attention.csv"
+run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --holdout --output "$out/validate-holdout-a100-attention.txt"
 
 if $check; then
   if ! diff -r -u Reports "$out" >&2; then

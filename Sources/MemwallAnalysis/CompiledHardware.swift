@@ -17,6 +17,8 @@ public struct CompiledHardware: Sendable {
     public let fastCapacity: [Double]
     public let instances: [Int]
     public let isCache: [Bool]
+    /// The hardware file's calibration, nil for the pure roofline.
+    public let calibration: CompiledCalibration?
 
     /// The engine that runs one class of op in one dtype, and at what rate.
     public struct EngineChoice: Sendable, Hashable {
@@ -34,11 +36,15 @@ public struct CompiledHardware: Sendable {
     public init(_ hardware: Hardware) {
         self.hardware = hardware
         tierNames = hardware.memory.map(\.name)
-        bandwidth = hardware.memory.map { $0.bandwidth?.value ?? 0 }
+        // A calibration scales each tier's bandwidth to what is achievable.
+        bandwidth = hardware.memory.map { tier in
+            (tier.bandwidth?.value ?? 0) * (hardware.calibration?.memoryEfficiency(tier: tier.name) ?? 1)
+        }
         latency = hardware.memory.map { $0.latency?.value ?? 0 }
         energyPerByte = hardware.memory.map { $0.energyPerByte?.value ?? 0 }
         mainMemoryIndex = hardware.mainMemoryIndex
-        overheadPerOp = hardware.overheads.perOp.value
+        overheadPerOp = hardware.calibration?.launchOverhead?.value ?? hardware.overheads.perOp.value
+        calibration = hardware.calibration.map { CompiledCalibration($0, engines: hardware.compute) }
         fastCapacity = hardware.memory.indices.map { tier in
             guard tier > 0 else { return 0 }
             let level = hardware.memory[tier - 1].instances

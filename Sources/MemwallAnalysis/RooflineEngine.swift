@@ -37,6 +37,9 @@ public struct RooflineEngine: Sendable {
             let cost = OpCost(op, tensors: workload.tensors)
             bytes.update(repeating: 0)
             ioModel.bytesMoved(by: op, cost: cost, workload: workload, hardware: compiled, into: &bytes)
+            let calibrated = compiled.calibration.map { calibration in
+                CalibratedOp(family: Calibration.Family(op.kind), utilisation: calibration.utilisation(of: op, tensors: workload.tensors))
+            }
 
             // The conventional engine reads through the hierarchy; a near-memory engine reads its
             // operands at its tier's internal bandwidth and sends only results out. One pass keeps the
@@ -45,11 +48,11 @@ public struct RooflineEngine: Sendable {
             if cost.flops > 0 {
                 var selection = Selection(ruleEngine: compiled.intensityRule?.engineIndex)
                 if let choice = compiled.engine(for: cost.opClass, dtype: cost.computeDType) {
-                    selection.consider(evaluate(cost, bytes: bytes, choice: choice, near: nil, compiled))
+                    selection.consider(evaluate(cost, bytes: bytes, choice: choice, near: nil, calibrated: calibrated, compiled))
                 }
                 for near in compiled.nearEngines {
                     guard let choice = near.choice(for: cost.opClass, dtype: cost.computeDType) else { continue }
-                    selection.consider(evaluate(cost, bytes: bytes, choice: choice, near: near, compiled))
+                    selection.consider(evaluate(cost, bytes: bytes, choice: choice, near: near, calibrated: calibrated, compiled))
                 }
                 if let rule = compiled.intensityRule, let ruled = selection.ruled {
                     let intensity = cost.compulsoryBytes > 0 ? cost.flops / cost.compulsoryBytes : .infinity
@@ -65,7 +68,7 @@ public struct RooflineEngine: Sendable {
                     warn("no engine has a \(cost.computeDType.rawValue) peak for \(cost.opClass.rawValue) ops; used the \(choice.dtype.rawValue) peak of '\(engine)'")
                 }
             }
-            let evaluation = best ?? evaluate(cost, bytes: bytes, choice: nil, near: nil, compiled)
+            let evaluation = best ?? evaluate(cost, bytes: bytes, choice: nil, near: nil, calibrated: calibrated, compiled)
             for tier in 0..<tiers { totalBytes[tier] += evaluation.bytes[tier] }
 
             totalFlops += cost.flops
@@ -135,12 +138,23 @@ public struct RooflineEngine: Sendable {
         var bound: Bound
     }
 
+    /// What a calibration needs to know of an op: its family and how busy its blocks keep the units.
+    struct CalibratedOp {
+        var family: Calibration.Family
+        var utilisation: Double
+    }
+
     func evaluate(_ cost: OpCost, bytes traffic: UnsafeMutableBufferPointer<Double>, choice: CompiledHardware.EngineChoice?,
-                  near: CompiledHardware.NearEngine?, _ compiled: CompiledHardware) -> Evaluation {
+                  near: CompiledHardware.NearEngine?, calibrated: CalibratedOp? = nil, _ compiled: CompiledHardware) -> Evaluation {
         let tiers = compiled.tierCount
         var bytes = [Double](repeating: 0, count: tiers)
         var memoryTimes = [Double](repeating: 0, count: tiers)
-        let computeTime = choice.map { cost.flops / $0.rate } ?? 0
+        var computeTime = choice.map { cost.flops / $0.rate } ?? 0
+        if let calibrated, let choice, let calibration = compiled.calibration {
+            // Wave quantisation is over the SMs; a near-memory engine's units are its own.
+            let scale = calibration.rateScale(engine: choice.engineIndex, dtype: choice.dtype, family: calibrated.family)
+            computeTime /= scale * (near == nil ? calibrated.utilisation : 1)
+        }
         var energy = cost.flops * (choice?.energyPerOperation ?? 0)
         var bound = Bound.compute
         var slowest = computeTime

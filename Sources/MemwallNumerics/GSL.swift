@@ -4,7 +4,7 @@
 /// handler is turned off once, and status codes become ``GSLError``s with GSL's message.
 public enum GSL {
     /// Turns off GSL's default handler (which aborts) before the first call.
-    private static let quiet: Void = { gsl_set_error_handler_off(); return () }()
+    static let quiet: Void = { gsl_set_error_handler_off(); return () }()
 
     /// `C = A B` for row-major `A` (m x k) and `B` (k x n), with gsl_blas_dgemm.
     public static func dgemm(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) throws(GSLError) -> [Double] {

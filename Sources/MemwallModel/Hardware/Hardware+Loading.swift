@@ -59,7 +59,7 @@ extension Hardware {
     }
 
     static let topKeys = ["schema_version", "name", "id", "kind", "description", "main_memory", "compute",
-                          "memory", "links", "overheads", "power", "price", "assignment", "notes"]
+                          "memory", "links", "overheads", "power", "price", "assignment", "calibration", "notes"]
     static let systemKeys = ["schema_version", "name", "id", "kind", "description", "device", "count", "memory", "links",
                              "power", "price", "notes"]
 
@@ -115,7 +115,8 @@ extension Hardware {
             overheads: try top.optional("overheads").map { v throws(SpecError) in try Overheads(v) } ?? Overheads(),
             power: try top.optional("power").map { v throws(SpecError) in try Power(v) },
             price: try top.optional("price").map { v throws(SpecError) in try Price(v) },
-            assignment: try top.optional("assignment").map { v throws(SpecError) in try Assignment(v, engines: compute) } ?? .fastest
+            assignment: try top.optional("assignment").map { v throws(SpecError) in try Assignment(v, engines: compute) } ?? .fastest,
+            calibration: try top.optional("calibration").map { v throws(SpecError) in try Calibration(v, engines: compute, tiers: memory) }
         )
     }
 }

@@ -22,6 +22,8 @@ public struct Hardware: Sendable, Hashable {
     public var assignment: Assignment
     /// Devices in a system file (1 for a single device).
     public var deviceCount: Int
+    /// Efficiency factors fitted to measurements; nil is the pure roofline.
+    public var calibration: Calibration?
 
     public enum Kind: String, Sendable, CaseIterable, Hashable {
         case gpu, npu, pim, fpga, dataflow, cpu, system
@@ -32,7 +34,7 @@ public struct Hardware: Sendable, Hashable {
     public init(name: String, id: String, kind: Kind, description: String? = nil,
                 compute: [ComputeEngine], memory: [MemoryTier], mainMemoryIndex: Int,
                 links: [Link] = [], overheads: Overheads = Overheads(), power: Power? = nil, price: Price? = nil,
-                assignment: Assignment = .fastest, deviceCount: Int = 1) {
+                assignment: Assignment = .fastest, deviceCount: Int = 1, calibration: Calibration? = nil) {
         self.name = name
         self.id = id
         self.kind = kind
@@ -46,6 +48,7 @@ public struct Hardware: Sendable, Hashable {
         self.price = price
         self.assignment = assignment
         self.deviceCount = deviceCount
+        self.calibration = calibration
     }
 }
 

@@ -1,0 +1,249 @@
+import Foundation
+import MemwallAnalysis
+import MemwallModel
+import MemwallNumerics
+
+/// A calibration that cannot be made: too few measurements, a failed fit, a measurement the
+/// engine cannot analyse.
+public struct CalibrationError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One fitted efficiency parameter with its standard error.
+public struct FittedParameter: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        case compute(engine: String, dtype: DType, family: Calibration.Family)
+        case memory(tier: String)
+        case launchOverhead
+    }
+
+    public var kind: Kind
+    /// Efficiency (a fraction) or the overhead in seconds.
+    public var value: Double
+    public var standardError: Double
+
+    public init(kind: Kind, value: Double, standardError: Double) {
+        self.kind = kind
+        self.value = value
+        self.standardError = standardError
+    }
+
+    /// How reports name it: `compute tensor-core bf16 gemm`, `bandwidth hbm`, `launch overhead`.
+    public var name: String {
+        switch kind {
+        case let .compute(engine, dtype, family): "compute \(engine) \(dtype.rawValue) \(family.rawValue)"
+        case let .memory(tier): "bandwidth \(tier)"
+        case .launchOverhead: "launch overhead"
+        }
+    }
+
+    /// Whether the data pins it down: a finite, nonzero standard error below the value. GSL's
+    /// covariance gives exactly 0 for a parameter no residual depends on (a bound that never binds).
+    public var isDetermined: Bool { standardError.isFinite && standardError > 0 && standardError < abs(value) }
+}
+
+/// One measurement against the model's prediction.
+public struct CaseResult: Sendable, Hashable {
+    public var measurement: KernelMeasurement
+    public var predicted: Double
+    /// What bound the prediction (`compute`, a tier name, `overhead`).
+    public var bound: String
+    /// The k-fold fold that held this case out, when validated with holdout.
+    public var fold: Int?
+    /// The engine's bytes at each tier the measurement counted bytes for (`bytes_<tier>` columns).
+    public var predictedBytes: [String: Double]
+
+    public init(measurement: KernelMeasurement, predicted: Double, bound: String, fold: Int? = nil,
+                predictedBytes: [String: Double] = [:]) {
+        self.measurement = measurement
+        self.predicted = predicted
+        self.bound = bound
+        self.fold = fold
+        self.predictedBytes = predictedBytes
+    }
+
+    /// (predicted - measured) / measured.
+    public var relativeError: Double { (predicted - measurement.time) / measurement.time }
+}
+
+/// The outcome of `memwall calibrate`.
+public struct CalibrationFit: Sendable {
+    public var parameters: [FittedParameter]
+    /// Every measurement against the calibrated model (the fit's residuals, as relative errors).
+    public var cases: [CaseResult]
+    /// The calibration to write into the hardware file.
+    public var calibration: Calibration
+    public var converged: Bool
+    public var iterations: Int
+}
+
+/// Fits a hardware file's efficiency parameters to measurements by nonlinear least squares.
+///
+/// The model per measurement i is the engine's own formula summed over its ops o (one for a
+/// kernel, a layer's ops for a layer), `t_i = sum_o max(C_o / e_c(o), max_t M_ot / e_t, latency_o)
+/// + overhead`, where C_o and M_ot are the engine's compute time (with wave quantisation) and
+/// memory times at efficiency 1. The
+/// residual is `log(t_i / measured_i)`, so every case weighs by its relative error. An
+/// efficiency is fitted as x with e = maximumEfficiency / (1 + exp(-x)) (it stays in (0, 1.5)
+/// however the max() trades one bound for another), the overhead as its logarithm; standard
+/// errors come from the Jacobian at the solution (delta method back to the linear scale).
+public enum Calibrator {
+    /// A compute or bandwidth parameter is fitted when it comes within this factor of binding
+    /// on at least one measurement at efficiency 1; otherwise the data says nothing about it.
+    public static let bindingShare = 0.25
+    /// Starting values for the iteration.
+    public static let initialEfficiency = 0.7
+    public static let initialOverheadShare = 0.3
+    /// The largest efficiency a fit may return (the loader accepts up to this): above 1 means the
+    /// file's peak or bandwidth is below what the device reached.
+    public static let maximumEfficiency = 1.5
+
+    /// Efficiency from the fitted variable, and its derivative (for the delta method).
+    static func efficiency(_ x: Double) -> (value: Double, slope: Double) {
+        let s = 1 / (1 + exp(-x))
+        return (maximumEfficiency * s, maximumEfficiency * s * (1 - s))
+    }
+
+    static func unbounded(_ efficiency: Double) -> Double { -log(maximumEfficiency / efficiency - 1) }
+
+    public static func fit(_ measurements: [KernelMeasurement], on hardware: Hardware,
+                           fittedOn: [String] = []) throws(CalibrationError) -> CalibrationFit {
+        let base = try baselineCases(measurements, on: hardware)
+        var keys: [FittedParameter.Kind] = []
+        for model in base.flatMap(\.ops) {
+            let slowest = max(model.latency, model.memory.map(\.time).max() ?? 0)
+            if let key = model.computeKey, model.compute > 0, model.compute >= bindingShare * slowest, !keys.contains(key) {
+                keys.append(key)
+            }
+            for (tier, time) in model.memory where time > 0 {
+                let others = max(model.compute, model.memory.filter { $0.tier != tier }.map(\.time).max() ?? 0)
+                let key = FittedParameter.Kind.memory(tier: tier)
+                if time >= bindingShare * others, !keys.contains(key) { keys.append(key) }
+            }
+        }
+        keys.append(.launchOverhead)
+        guard measurements.count >= keys.count else {
+            throw CalibrationError("\(measurements.count) measurements cannot determine \(keys.count) parameters (\(keys.map { FittedParameter(kind: $0, value: 0, standardError: 0).name }.joined(separator: ", "))); expected at least as many measurements as parameters")
+        }
+        let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        let overheadIndex = keys.count - 1
+        let shortest = base.map { $0.measured / Double($0.ops.count) }.min() ?? 1e-6
+        let initial = keys.map { key -> Double in
+            key == .launchOverhead ? log(shortest * initialOverheadShare) : unbounded(initialEfficiency)
+        }
+        let residuals: ([Double]) -> [Double] = { x in
+            let values = x.indices.map { $0 == overheadIndex ? exp(x[$0]) : efficiency(x[$0]).value }
+            return base.map { model in
+                let predicted = model.ops.reduce(0.0) { total, op in
+                    let compute = op.computeKey.flatMap { index[$0] }.map { op.compute / values[$0] } ?? op.compute
+                    let memory = op.memory.map { entry in
+                        index[.memory(tier: entry.tier)].map { entry.time / values[$0] } ?? entry.time
+                    }.max() ?? 0
+                    return total + max(compute, memory, op.latency) + values[overheadIndex]
+                }
+                return log(predicted / model.measured)
+            }
+        }
+        let solution: GSL.NonlinearFit
+        do {
+            solution = try GSL.nonlinearLeastSquares(initial: initial, count: base.count, residuals: residuals)
+        } catch {
+            throw CalibrationError("the fit failed: \(error.message)")
+        }
+        let parameters = keys.enumerated().map { i, key in
+            let x = solution.parameters[i], error = solution.standardErrors[i]
+            if key == .launchOverhead { return FittedParameter(kind: key, value: exp(x), standardError: exp(x) * error) }
+            let (value, slope) = efficiency(x)
+            return FittedParameter(kind: key, value: value, standardError: slope * error)
+        }
+        let calibration = merged(parameters, into: hardware, fittedOn: fittedOn, count: measurements.count)
+        var calibrated = hardware
+        calibrated.calibration = calibration
+        let cases = try predictions(measurements, on: calibrated)
+        return CalibrationFit(parameters: parameters, cases: cases, calibration: calibration,
+                              converged: solution.converged, iterations: solution.iterations)
+    }
+
+    /// Every measurement predicted by the engine on `hardware`.
+    public static func predictions(_ measurements: [KernelMeasurement], on hardware: Hardware) throws(CalibrationError) -> [CaseResult] {
+        let compiled = CompiledHardware(hardware)
+        var cases: [CaseResult] = []
+        for measurement in measurements {
+            let result = try measurement.predict(on: compiled)
+            var bytes: [String: Double] = [:]
+            for (tier, value) in zip(result.tierNames, result.totals.bytesByTier) where measurement.bytesByTier[tier] != nil {
+                bytes[tier] = value
+            }
+            cases.append(CaseResult(measurement: measurement, predicted: result.totals.time,
+                                    bound: result.totals.bound.name(tiers: result.tierNames), predictedBytes: bytes))
+        }
+        return cases
+    }
+
+    /// What the engine says of one op at efficiency 1 and no overhead.
+    struct BaseOp {
+        var computeKey: FittedParameter.Kind?
+        var compute: Double
+        var memory: [(tier: String, time: Double)]
+        var latency: Double
+    }
+
+    /// One measurement: its ops (one for a kernel, many for a layer), run one after another.
+    struct BaseCase {
+        var ops: [BaseOp]
+        var measured: Double
+    }
+
+    /// The hardware with every efficiency 1 and no launch overhead, keeping its units and tile.
+    static func baseline(_ hardware: Hardware) -> Hardware {
+        var base = hardware
+        base.calibration = Calibration(
+            parallelUnits: hardware.calibration?.parallelUnits ?? hardware.memory[0].instances,
+            tile: hardware.calibration?.tile ?? Calibration.Tile(),
+            compute: hardware.compute.map { Calibration.ComputeFactor(engine: $0.name, efficiency: 1) },
+            launchOverhead: Seconds(0), source: "baseline for fitting")
+        return base
+    }
+
+    static func baselineCases(_ measurements: [KernelMeasurement], on hardware: Hardware) throws(CalibrationError) -> [BaseCase] {
+        let compiled = CompiledHardware(baseline(hardware))
+        var cases: [BaseCase] = []
+        for measurement in measurements {
+            let result = try measurement.predict(on: compiled)
+            let ops = result.ops.map { op in
+                BaseOp(computeKey: op.engine.map { .compute(engine: $0, dtype: op.computeDType, family: Calibration.Family(op.kind)) },
+                       compute: op.computeTime,
+                       memory: zip(result.tierNames, op.memoryTimeByTier).filter { $0.1 > 0 }.map { (tier: $0.0, time: $0.1) },
+                       latency: op.latencyTime)
+            }
+            cases.append(BaseCase(ops: ops, measured: measurement.time))
+        }
+        return cases
+    }
+
+    /// The hardware's calibration with the fitted entries replaced (others kept).
+    static func merged(_ parameters: [FittedParameter], into hardware: Hardware, fittedOn: [String], count: Int) -> Calibration {
+        var calibration = hardware.calibration ?? Calibration(parallelUnits: hardware.memory[0].instances, source: "")
+        // A parameter the measurements do not determine keeps the file's value: writing the
+        // starting guess back as if it were fitted would be a made-up number.
+        for parameter in parameters where parameter.isDetermined {
+            switch parameter.kind {
+            case let .compute(engine, dtype, family):
+                calibration.compute.removeAll { $0.engine == engine && $0.dtype == dtype && $0.family == family }
+                calibration.compute.append(.init(engine: engine, dtype: dtype, family: family, efficiency: parameter.value,
+                                                 uncertainty: parameter.standardError))
+            case let .memory(tier):
+                calibration.memory.removeAll { $0.tier == tier }
+                calibration.memory.append(.init(tier: tier, efficiency: parameter.value, uncertainty: parameter.standardError))
+            case .launchOverhead:
+                calibration.launchOverhead = Seconds(parameter.value)
+                calibration.launchOverheadUncertainty = Seconds(parameter.standardError)
+            }
+        }
+        calibration.fittedOn = fittedOn
+        calibration.source = "memwall calibrate: nonlinear least squares (GSL gsl_multifit_nlinear, relative residuals) on \(count) measurements; parallel_units \(hardware.calibration == nil ? "from the instances of tier '\(hardware.memory[0].name)' (one per SM or core)" : "from the file's calibration section")"
+        return calibration
+    }
+}

@@ -1,0 +1,120 @@
+/// Efficiency factors fitted to measurements (`memwall calibrate`), or written by hand from
+/// published microbenchmarks. Absent from a hardware file, the engine is the pure roofline.
+///
+/// With a calibration the engine computes, per op:
+/// - compute time = FLOPs / (peak x efficiency(engine, dtype, family) x utilisation), where the
+///   utilisation is the wave quantisation of the op's thread blocks over ``parallelUnits``
+///   (see ``Tile``);
+/// - memory time per tier = bytes / (bandwidth x efficiency(tier));
+/// - a fixed ``launchOverhead`` per op instead of `overheads.per_op`.
+public struct Calibration: Sendable, Hashable {
+    /// Units thread blocks are scheduled over (SMs of a GPU, cores of an NPU).
+    public var parallelUnits: Int
+    public var tile: Tile
+    /// Achievable fractions of an engine's peak; the most specific entry matching an op wins.
+    public var compute: [ComputeFactor]
+    /// Achievable fractions of a tier's bandwidth.
+    public var memory: [MemoryFactor]
+    /// Fixed time per op (kernel launch, pipeline fill, tail); nil keeps `overheads.per_op`.
+    public var launchOverhead: Seconds?
+    public var launchOverheadUncertainty: Seconds?
+    /// What it was fitted on: measurement files and their sources.
+    public var fittedOn: [String]
+    public var source: String
+
+    public init(parallelUnits: Int, tile: Tile = Tile(), compute: [ComputeFactor] = [], memory: [MemoryFactor] = [],
+                launchOverhead: Seconds? = nil, launchOverheadUncertainty: Seconds? = nil, fittedOn: [String] = [],
+                source: String) {
+        self.parallelUnits = parallelUnits
+        self.tile = tile
+        self.compute = compute
+        self.memory = memory
+        self.launchOverhead = launchOverhead
+        self.launchOverheadUncertainty = launchOverheadUncertainty
+        self.fittedOn = fittedOn
+        self.source = source
+    }
+
+    /// The work one thread block does: an `m x n` output tile (GEMM), or `m` query rows of one
+    /// head (attention). A GEMM whose tiles do not fill the units splits K into chunks of at
+    /// least `splitKMin`, as cuBLAS and CUTLASS split-K kernels do.
+    public struct Tile: Sendable, Hashable {
+        public var m: Int
+        public var n: Int
+        public var splitKMin: Int
+
+        /// 128 x 128 output tiles: the threadblock tile of CUTLASS's tensor-op GEMM examples
+        /// ("tile sizes for thread-block, warp and mma-op to 128x128x32, 64x64x32, ..."), and 128
+        /// query rows per block as in FlashAttention-2's forward kernels for head dimension 128.
+        /// cuBLAS picks tiles per problem, so these are memwall's assumptions, overridable per file
+        /// (`tile:`); 256 as the smallest K chunk of a split is memwall's assumption too.
+        public static let defaultM = 128, defaultN = 128, defaultSplitKMin = 256
+
+        public init(m: Int = Tile.defaultM, n: Int = Tile.defaultN, splitKMin: Int = Tile.defaultSplitKMin) {
+            self.m = m
+            self.n = n
+            self.splitKMin = splitKMin
+        }
+    }
+
+    /// The kernel families efficiencies are kept apart for.
+    public enum Family: String, Sendable, Hashable, CaseIterable {
+        case gemm, attention, other
+
+        public init(_ kind: OpKind) {
+            switch kind {
+            case .matmul, .batchedMatmul, .expertMatmul: self = .gemm
+            case .attention: self = .attention
+            default: self = .other
+            }
+        }
+    }
+
+    public struct ComputeFactor: Sendable, Hashable {
+        public var engine: String
+        /// nil: every dtype of the engine.
+        public var dtype: DType?
+        /// nil: every family.
+        public var family: Family?
+        public var efficiency: Double
+        public var uncertainty: Double?
+
+        public init(engine: String, dtype: DType? = nil, family: Family? = nil, efficiency: Double, uncertainty: Double? = nil) {
+            self.engine = engine
+            self.dtype = dtype
+            self.family = family
+            self.efficiency = efficiency
+            self.uncertainty = uncertainty
+        }
+    }
+
+    public struct MemoryFactor: Sendable, Hashable {
+        public var tier: String
+        public var efficiency: Double
+        public var uncertainty: Double?
+
+        public init(tier: String, efficiency: Double, uncertainty: Double? = nil) {
+            self.tier = tier
+            self.efficiency = efficiency
+            self.uncertainty = uncertainty
+        }
+    }
+
+    /// The efficiency for `engine` running `family` in `dtype`: the entry naming both, then the
+    /// one naming the dtype, then the family, then the engine alone; nil when none matches.
+    public func computeEfficiency(engine: String, dtype: DType, family: Family) -> Double? {
+        let matching = compute.filter {
+            $0.engine == engine && ($0.dtype == nil || $0.dtype == dtype) && ($0.family == nil || $0.family == family)
+        }
+        return matching.max { a, b in a.specificity < b.specificity }?.efficiency
+    }
+
+    /// The bandwidth efficiency of tier `name`, nil when the calibration says nothing of it.
+    public func memoryEfficiency(tier name: String) -> Double? {
+        memory.first { $0.tier == name }?.efficiency
+    }
+}
+
+extension Calibration.ComputeFactor {
+    var specificity: Int { (dtype == nil ? 0 : 2) + (family == nil ? 0 : 1) }
+}

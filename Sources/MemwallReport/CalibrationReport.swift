@@ -1,0 +1,82 @@
+import Foundation
+import MemwallCalibration
+import MemwallModel
+
+/// Renders `memwall calibrate`: the fitted parameters with their standard errors, then every
+/// measurement against the fitted model (the residuals) and the error by kernel family.
+public enum CalibrationReport {
+    public static func render(_ fit: CalibrationFit, hardware: String, format: ReportFormat) throws -> String {
+        switch format {
+        case .table: return table(fit, hardware: hardware)
+        case .csv: return csv(fit)
+        case .json: return try json(fit, hardware: hardware)
+        }
+    }
+
+    static func table(_ fit: CalibrationFit, hardware: String) -> String {
+        var text = "memwall calibrate: \(hardware), \(fit.cases.count) measurements, "
+        text += fit.converged ? "converged in \(fit.iterations) iterations\n\n" : "NOT converged after \(fit.iterations) iterations\n\n"
+        var parameters = TextTable(header: ["parameter", "value", "std error", "note"], rightAligned: [1, 2])
+        for p in fit.parameters {
+            parameters.append([p.name, value(p), uncertainty(p), p.isDetermined ? "" : "not determined by these measurements; not written"])
+        }
+        text += parameters.render() + "\nresiduals (fitted model against each measurement)\n\n"
+        text += ValidationReport.caseTable(fit.cases) + "\n"
+        text += ValidationReport.summaryTable(summaries(fit.cases))
+        return text
+    }
+
+    static func csv(_ fit: CalibrationFit) -> String {
+        var lines = ["parameter,value,standard_error,unit"]
+        for p in fit.parameters {
+            lines.append([AnalysisCSV.field(p.name), AnalysisCSV.number(p.value), AnalysisCSV.number(p.standardError),
+                          p.kind == .launchOverhead ? "s" : "fraction"].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    struct Document: Encodable {
+        var schema_version: Int
+        var hardware: String
+        var converged: Bool
+        var iterations: Int
+        var parameters: [Parameter]
+        var cases: [ValidationReport.CaseEntry]
+        var summaries: [ValidationReport.SummaryEntry]
+    }
+
+    struct Parameter: Encodable {
+        var name: String
+        var value: Double
+        var standard_error: Double?
+        var unit: String
+        var determined: Bool
+    }
+
+    static func json(_ fit: CalibrationFit, hardware: String) throws -> String {
+        let document = Document(
+            schema_version: reportSchemaVersion, hardware: hardware, converged: fit.converged, iterations: fit.iterations,
+            parameters: fit.parameters.map {
+                Parameter(name: $0.name, value: $0.value, standard_error: $0.standardError.isFinite ? $0.standardError : nil,
+                          unit: $0.kind == .launchOverhead ? "s" : "fraction", determined: $0.isDetermined)
+            },
+            cases: fit.cases.map(ValidationReport.CaseEntry.init), summaries: summaries(fit.cases).map(ValidationReport.SummaryEntry.init))
+        return try ValidationReport.encode(document)
+    }
+
+    static func summaries(_ cases: [CaseResult]) -> [ErrorSummary] {
+        var families: [String] = []
+        for c in cases where !families.contains(c.measurement.family) { families.append(c.measurement.family) }
+        return families.map { f in ErrorSummary(family: f, cases: cases.filter { $0.measurement.family == f }) }
+            + [ErrorSummary(family: "all", cases: cases)]
+    }
+
+    static func value(_ p: FittedParameter) -> String {
+        p.kind == .launchOverhead ? QuantityFormatter.format(p.value, .seconds) : String(format: "%.4f", p.value)
+    }
+
+    static func uncertainty(_ p: FittedParameter) -> String {
+        guard p.standardError.isFinite else { return "inf" }
+        return p.kind == .launchOverhead ? QuantityFormatter.format(p.standardError, .seconds) : String(format: "%.4f", p.standardError)
+    }
+}

@@ -1,0 +1,67 @@
+import MemwallModel
+import Testing
+
+@Suite struct CalibrationLoadingTests {
+    static func file(_ calibration: String) -> String {
+        """
+        name: Toy
+        kind: gpu
+        compute:
+          - { name: tc, executes: [matrix], peak: { bf16: 100 TFLOPS, fp16: 100 TFLOPS }, source: test }
+        memory:
+          - { name: sram, capacity: 1 MiB, instances: 10, shared_by: sm, source: test }
+          - { name: dram, capacity: 1 GB, bandwidth: 1 TB/s, source: test }
+        \(calibration)
+        """
+    }
+
+    @Test func readsEveryField() throws {
+        let hardware = try Hardware.parse(Self.file("""
+        calibration:
+          parallel_units: 10
+          tile: { m: 64, n: 32, split_k_min: 128 }
+          launch_overhead: 4 us
+          compute:
+            - { engine: tc, efficiency: 0.5 }
+            - { engine: tc, dtype: bf16, family: gemm, efficiency: 0.8, uncertainty: 0.01 }
+          memory:
+            - { tier: dram, efficiency: 0.9 }
+          fitted_on: [a.csv]
+          source: test
+        """))
+        let c = try #require(hardware.calibration)
+        #expect(c.parallelUnits == 10)
+        #expect(c.tile == Calibration.Tile(m: 64, n: 32, splitKMin: 128))
+        #expect(c.launchOverhead?.value == 4e-6)
+        #expect(c.memoryEfficiency(tier: "dram") == 0.9)
+        #expect(c.fittedOn == ["a.csv"])
+        // The most specific entry wins; the engine-wide one covers the rest.
+        #expect(c.computeEfficiency(engine: "tc", dtype: .bf16, family: .gemm) == 0.8)
+        #expect(c.computeEfficiency(engine: "tc", dtype: .fp16, family: .gemm) == 0.5)
+        #expect(c.computeEfficiency(engine: "tc", dtype: .bf16, family: .attention) == 0.5)
+        #expect(c.computeEfficiency(engine: "other", dtype: .bf16, family: .gemm) == nil)
+    }
+
+    @Test func absentSectionIsThePureRoofline() throws {
+        #expect(try Hardware.parse(Self.file("")).calibration == nil)
+    }
+
+    @Test(arguments: [
+        ("calibration: { parallel_units: 10, compute: [{ engine: tcx, efficiency: 0.5 }], source: t }", "no compute engine named 'tcx'"),
+        ("calibration: { parallel_units: 10, memory: [{ tier: sram, efficiency: 0.5 }], source: t }", "tier 'sram' has no bandwidth"),
+        ("calibration: { parallel_units: 0, source: t }", "parallel_units"),
+        ("calibration: { parallel_units: 10, compute: [{ engine: tc, efficiency: 2 }], source: t }", "efficiency"),
+        ("calibration: { parallel_units: 10 }", "source"),
+        ("calibration: { parallel_units: 10, launch_overhead: -1 us, source: t }", "is negative"),
+        ("calibration: { parallel_units: 10, bogus: 1, source: t }", "bogus"),
+    ])
+    func badSectionsAreLocated(text: String, expected: String) {
+        do {
+            _ = try Hardware.parse(Self.file(text), file: "toy.yaml")
+            Issue.record("expected an error for \(text)")
+        } catch {
+            #expect(error.description.hasPrefix("toy.yaml:"), "\(error)")
+            #expect(error.description.contains(expected), "\(error)")
+        }
+    }
+}
