@@ -33,3 +33,30 @@ import Testing
         }
     }
 }
+
+@Suite struct SweepInterruptTests {
+    /// Ctrl-C during a streamed sweep ends it with status 130 and removes the unfinished file.
+    @Test func interruptedSweepLeavesNoPartialFile() async throws {
+        try await withTemporaryDirectory { directory in
+            let output = directory.appendingPathComponent("sweep.csv").path
+            let process = Process()
+            process.executableURL = Memwall.executable
+            process.currentDirectoryURL = Memwall.root
+            // A million points: far more than the half second before the interrupt.
+            process.arguments = ["sweep", "Workloads/sweeps/bench-1m.yaml", "--output", output, "--threads", "1"]
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            usleep(700_000)
+            #expect(process.isRunning, "the sweep finished before it could be interrupted")
+            process.interrupt()
+            process.waitUntilExit()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 130)
+            #expect(stderr.contains("memwall: interrupted"))
+            #expect(!FileManager.default.fileExists(atPath: output))
+            #expect(!FileManager.default.fileExists(atPath: output + ".partial"))
+        }
+    }
+}
