@@ -112,6 +112,16 @@ import Testing
         #expect(abs(experts.communicationPerToken - tensorOnly.communicationPerToken - 32 * 2 * allToAll) < 1e-12)
     }
 
+    @Test(arguments: [1, 2, 3, 5])
+    func expertParallelWorksForEveryBatch(batch: Int) throws {
+        let serving = try Fixtures.serving("mixtral-8x7b", on: "nvidia-h100-sxm-80gb")
+        for expert in [2, 4, 8] {
+            let e = try serving.estimate(ServingRequest(batch: batch, contextLength: 100,
+                                                        parallelism: Parallelism(tensor: 8, expert: expert)))
+            #expect(e.timePerOutputToken > 0)
+        }
+    }
+
     @Test func refusesSplitsTheShapesDoNotAllow() throws {
         let serving = try Fixtures.serving("llama-3-8b", on: "nvidia-h100-sxm-80gb")
         #expect(throws: PlanningError.self) { try serving.estimate(ServingRequest(parallelism: Parallelism(tensor: 3))) }

@@ -83,7 +83,11 @@ public struct TransformerGraphBuilder: Sendable {
                 graph.op(n + "router_softmax", .softmax, [logits], [probs])
                 let shards = max(1, expertShards)
                 let experts = allExperts / shards
-                let rows = (b * s * top + shards - 1) / shards
+                // Each expert op sees whole tokens: round the device's share of rows up to a multiple of
+                // the experts a token uses here (exact when the shares divide evenly).
+                let perToken = min(top, experts)
+                let share = (b * s * top + shards - 1) / shards
+                let rows = (share + perToken - 1) / perToken * perToken
                 let dispatched = act("experts.dispatched", [rows, h])
                 graph.op(n + "experts_dispatch", .elementwise, [mNorm, probs], [dispatched],
                          flopsPerElement: OpCostConventions.copyFlopsPerElement)
