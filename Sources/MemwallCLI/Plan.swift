@@ -71,7 +71,12 @@ struct Plan: ParsableCommand {
         try Console.write(text, to: outputOptions.output)
         guard !result.feasible.isEmpty else {
             guard let closest = result.closest else {
-                throw CommandFailure.infeasible("no configuration fits \(model.name) within \(maxDevices) device\(maxDevices == 1 ? "" : "s") of \(devices.map(\.id).joined(separator: ", ")); expected more --max-devices or a narrower weight_dtype")
+                let needs = devices.compactMap { device -> String? in
+                    let serving = ServingModel(config: model.config, modelName: model.name, hardware: CompiledHardware(device))
+                    return serving.smallestFit(for: planner.request(batch: 1, Parallelism())).map { "\($0.devices) x \(device.id) (\($0.request.parallelism))" }
+                }
+                throw CommandFailure.infeasible("no configuration fits \(model.name) within \(maxDevices) device\(maxDevices == 1 ? "" : "s") of \(devices.map(\.id).joined(separator: ", "))"
+                    + (needs.isEmpty ? "; expected a narrower weight_dtype" : "; at batch 1 it needs \(needs.joined(separator: " or ")); expected a larger --max-devices"))
             }
             throw CommandFailure.infeasible(
                 "no configuration meets \(targets) within \(maxDevices) device\(maxDevices == 1 ? "" : "s"); closest: \(PlanReport.describe(closest)) misses by \(QuantityFormatter.number((closest.shortfall - 1) * 100, 3))%: \(closest.binding)")

@@ -96,10 +96,11 @@ struct Serve: ParsableCommand {
         try Console.write(text, to: outputOptions.output)
         guard estimate.fits else {
             func q(_ v: Double) -> String { QuantityFormatter.format(v, .bytes) }
+            let budget = serving.deviceBudget(1024)
             let needs = serving.smallestFit(for: request).map { "it needs \($0.devices) devices (\($0.request.parallelism))" }
-                ?? "no split of up to 1024 devices holds it"
+                ?? "no split of up to \(budget) device\(budget == 1 ? "" : "s") holds it"
             throw CommandFailure.infeasible(
-                "does not fit: \(model.name) at \(request.parallelism) needs \(q(estimate.totalBytesPerDevice)) per device in \(estimate.memoryTier) but \(hardware.name) has \(q(estimate.capacityBytesPerDevice)); short by \(q(estimate.totalBytesPerDevice - estimate.capacityBytesPerDevice)); at batch \(request.batch) and context \(request.contextLength) \(needs) (max batch here: \(estimate.maxBatch))")
+                "does not fit: \(model.name) at \(request.parallelism) needs \(q(estimate.totalBytesPerDevice)) per device in \(estimate.memoryTier) but \(hardware.name) has \(q(estimate.capacityBytesPerDevice)) per device; short by \(q(estimate.totalBytesPerDevice - estimate.capacityBytesPerDevice)); at batch \(request.batch) and context \(request.contextLength) \(needs) (max batch here: \(estimate.maxBatch))")
         }
     }
 }

@@ -52,7 +52,9 @@ struct Sweep: ParsableCommand {
         let spec = try failing { try SweepSpec.load(contentsOf: file) { name throws(SpecError) in try HardwareLocator.load(name, clock: nil) } }
         let slice = try failing { () throws(PlanningError) -> Shard in
             if let shard { return try Shard(parsing: shard) }
-            return try Shard.fromSlurm(ProcessInfo.processInfo.environment) ?? .whole
+            guard let fromSlurm = try Shard.fromSlurm(ProcessInfo.processInfo.environment) else { return .whole }
+            Console.error("memwall: shard \(fromSlurm) of \(file), from the Slurm job array (SLURM_ARRAY_TASK_ID)")
+            return fromSlurm
         }
         var sweepPlot: SweepPlot?
         if let plot {

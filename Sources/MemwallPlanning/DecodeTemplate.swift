@@ -10,7 +10,7 @@ import MemwallModel
 /// each context then analyses just the ops that touch those tensors. When the check fails (a
 /// graph builder that uses the length elsewhere) there is no template and every step is built
 /// in full. A test holds template and full evaluation equal over random requests.
-struct DecodeTemplate {
+final class DecodeTemplate: Sendable {
     let workload: Workload
     /// Tensors whose dimension 1 is the cached length.
     let varying: [Int]

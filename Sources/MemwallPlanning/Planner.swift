@@ -72,9 +72,9 @@ public struct Planner: Sendable {
             }
             let serving = ServingModel(config: model.config, modelName: model.name, hardware: CompiledHardware(device),
                                        engine: engine, price: price)
-            let budget = device.deviceCount > 1 ? min(maxDevices, device.deviceCount) : maxDevices
+            let budget = serving.deviceBudget(maxDevices)
             var cache = ServingModel.StepCache()
-            for split in splits(upTo: budget) where split.devices == 1 || device.peerLink != nil {
+            for split in splits(upTo: budget) {
                 guard let candidate = try best(serving, split, targets, cache: &cache) else { continue }
                 if candidate.meetsTargets {
                     feasible.append(candidate)
@@ -130,7 +130,7 @@ public struct Planner: Sendable {
         return judge(chosen, replicas: replicas, targets: targets, capacityLimited: capacityLimited && chosen.request.batch == low)
     }
 
-    func request(batch: Int, _ split: Parallelism) -> ServingRequest {
+    public func request(batch: Int, _ split: Parallelism) -> ServingRequest {
         var request = ServingRequest(model.parameters, parallelism: split)
         request.batch = batch
         request.promptLength = promptLength

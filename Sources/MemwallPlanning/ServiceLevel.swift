@@ -17,10 +17,14 @@ public struct ServiceLevel: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws(SpecError) {
         self.init()
         let option = "--slo \(text)"
+        var seen: Set<String> = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard pair.count == 2, !pair[1].isEmpty else {
                 throw SpecError(file: option, message: "'\(part)' is not key=value; expected e.g. --slo ttft=500ms,tpot=40ms,throughput=2000")
+            }
+            guard seen.insert(pair[0]).inserted else {
+                throw SpecError(file: option, message: "'\(pair[0])' is given twice; expected each target once")
             }
             let value = SpecValue.commandLine(pair[1], option: option)
             switch pair[0] {

@@ -44,4 +44,7 @@ public struct ServingEstimate: Sendable, Hashable {
     /// What the devices cost per hour (rented, or purchase over lifetime plus electricity).
     public var dollarsPerHour: Double?
     public var costPerMillionTokens: Double? { dollarsPerHour.map { $0 / 3600 / throughput * 1e6 } }
+
+    /// What the estimate leaves out for lack of a figure in the files (no link latency, no TDP for electricity).
+    public var notes: [String] = []
 }

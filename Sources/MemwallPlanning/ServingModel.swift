@@ -29,6 +29,16 @@ public struct ServingModel: Sendable {
         self.price = price
     }
 
+    /// Most devices a split may use here: `limit`, a system file's device count, the peer link's domain.
+    public func deviceBudget(_ limit: Int) -> Int {
+        let device = hardware.hardware
+        var budget = limit
+        if device.deviceCount > 1 { budget = min(budget, device.deviceCount) }
+        if let domain = device.peerLink?.domain { budget = min(budget, domain) }
+        if device.peerLink == nil { budget = 1 }
+        return max(1, budget)
+    }
+
     /// KV-cache bytes per token over the whole model: 2 (K and V) x layers x kv heads x head dim x dtype.
     public func kvBytesPerToken(_ dtype: DType) -> Double {
         2 * Double(config.layers) * Double(config.keyValueHeads) * Double(config.headDim) * dtype.bytes
@@ -41,7 +51,7 @@ public struct ServingModel: Sendable {
 
     /// The split with the fewest devices (up to `maxDevices`) in which `request` fits; nil when none does.
     public func smallestFit(for request: ServingRequest, maxDevices: Int = 1024) -> ServingEstimate? {
-        let budget = hardware.hardware.deviceCount > 1 ? min(maxDevices, hardware.hardware.deviceCount) : maxDevices
+        let budget = deviceBudget(maxDevices)
         var cache = StepCache()
         for split in Parallelism.candidates(for: config, upTo: budget) {
             var attempt = request
@@ -70,16 +80,20 @@ public struct ServingModel: Sendable {
         }
         var steps: [Key: Step] = [:]
         var templates: [Key: DecodeTemplate?] = [:]
-        /// Entries kept at most per table (a sweep chunk rarely has more).
-        static let capacity = 4096
+        /// Entries kept at most per table: a thousand batch sizes or prompts (a template holds a
+        /// few kilobytes, so a cache stays within a few megabytes).
+        static let capacity = 1024
     }
 
     func estimate(_ request: ServingRequest, cache: inout StepCache) throws(PlanningError) -> ServingEstimate {
         let split = request.parallelism
         try split.check(for: config)
-        guard request.batch >= 1, request.promptLength >= 1, request.contextLength >= 0 else {
-            throw PlanningError("batch \(request.batch), prompt length \(request.promptLength), context \(request.contextLength): expected batch and prompt at least 1 and context at least 0")
+        let limit = ServingRequest.maximumLength
+        guard (1...limit).contains(request.batch), (1...limit).contains(request.promptLength),
+              (0...limit).contains(request.contextLength) else {
+            throw PlanningError("batch \(request.batch), prompt length \(request.promptLength), context \(request.contextLength): expected batch and prompt in 1...\(limit) and context in 0...\(limit)")
         }
+        try checkSize(request)
         let device = hardware.hardware
         if device.deviceCount > 1, split.devices > device.deviceCount {
             throw PlanningError("\(split) needs \(split.devices) devices but \(device.name) has \(device.deviceCount); expected at most \(device.deviceCount)")
@@ -87,6 +101,9 @@ public struct ServingModel: Sendable {
         let link = device.peerLink
         if split.devices > 1, link == nil {
             throw PlanningError("\(device.name) has no link with 'role: peer'; expected one to run \(split) over")
+        }
+        if split.devices > 1, let link, let domain = link.domain, split.devices > domain {
+            throw PlanningError("\(split) needs \(split.devices) devices but '\(link.name)' joins \(domain) (its domain); expected at most \(domain) (links between domains are not modelled)")
         }
 
         let stages = split.pipeline
@@ -133,10 +150,12 @@ public struct ServingModel: Sendable {
         // Time: all layers of one microbatch, the collectives inside them, the hand-offs.
         let comms = communication(tokens: Double(microbatch), request, link: link)
         let prefillComms = communication(tokens: Double(request.promptLength), request, link: link)
-        let stageTime = stageLayers * (decode.layerTime + comms.perLayer) + decode.endTime + comms.handOff
-        let timePerOutputToken = stages == 1
-            ? layers * (decode.layerTime + comms.perLayer) + decode.endTime
-            : Double(stages) * stageTime
+        // A token passes every stage once; with several microbatches in flight the slowest stage,
+        // which may hold the head, must also serve each of them in turn.
+        let inFlight = Double((request.batch + microbatch - 1) / microbatch)
+        let slowestStage = stageLayers * (decode.layerTime + comms.perLayer) + decode.endTime
+        let throughStages = layers * (decode.layerTime + comms.perLayer) + decode.endTime + Double(stages - 1) * comms.handOff
+        let timePerOutputToken = max(throughStages, inFlight * slowestStage)
         let ttft = layers * (prefill.layerTime + prefillComms.perLayer) + prefill.endTime
             + Double(stages - 1) * prefillComms.handOff
         let throughput = Double(request.batch) / timePerOutputToken
@@ -150,13 +169,21 @@ public struct ServingModel: Sendable {
 
         // Energy and money over every device.
         let tensor = Double(split.tensor), devices = Double(split.devices)
-        let linkEnergy = (link?.energyPerByte?.value ?? 0) * comms.bytesPerToken(layers: layers, stages: stages)
+        // Every device of a tensor group sends its share: the per-device bytes times the group.
+        let linkEnergy = (link?.energyPerByte?.value ?? 0) * tensor * comms.bytesPerToken(layers: layers, stages: stages)
         let energyPerToken = (tensor * (layers * decode.layerEnergy + decode.endEnergy) + linkEnergy) / Double(microbatch)
         let shareOfSystem = Double(max(1, device.deviceCount))
         let tdpPerDevice = device.power.map { $0.tdp.value / shareOfSystem }
         let dollarsPerSecond = (price ?? device.price).map { $0.dollarsPerSecond(power: device.power?.tdp) / shareOfSystem }
 
-        return ServingEstimate(
+        var notes: [String] = []
+        if split.devices > 1, let link, link.latency == nil {
+            notes.append("collectives count bandwidth only: '\(link.name)' gives no latency (NCCL all-reduces take microseconds each)")
+        }
+        if case .purchase(_, _, let electricity?)? = (price ?? device.price)?.basis, electricity.value > 0, device.power == nil {
+            notes.append("electricity is not charged: \(device.name) has no TDP in its file")
+        }
+        var estimate = ServingEstimate(
             request: request, hardwareID: device.id, hardwareName: device.name, devices: split.devices,
             kvBytesPerToken: kvBytesPerToken(request.kvDType), weightBytesPerDevice: weights,
             kvCacheBytesPerDevice: kvPerSequence * Double(request.batch), activationBytesPerDevice: activations,
@@ -165,6 +192,8 @@ public struct ServingModel: Sendable {
             throughput: throughput, decodeBound: bound, energyPerToken: energyPerToken,
             energyPerTokenAtTDP: tdpPerDevice.map { devices * $0 * timePerOutputToken / Double(request.batch) },
             dollarsPerHour: dollarsPerSecond.map { $0 * devices * 3600 })
+        estimate.notes = notes
+        return estimate
     }
 
     // MARK: One step of one device
@@ -218,6 +247,21 @@ public struct ServingModel: Sendable {
             headWeightBytes = head.reduce(0) { $0 + workload.tensors[$1].bytes }
             endWeightBytes = embedding.union(head).reduce(0) { $0 + workload.tensors[$1].bytes }
             activationBytes = result.footprint.activationBytes
+        }
+    }
+
+    /// Refuses requests whose tensors would pass the graph builder's size limit, with the request's own numbers.
+    func checkSize(_ request: ServingRequest) throws(PlanningError) {
+        let shard = request.parallelism.deviceConfig(config)
+        let steps = [(Phase.decode, (request.batch + request.parallelism.pipeline - 1) / request.parallelism.pipeline, 1, request.contextLength),
+                     (Phase.prefill, 1, request.promptLength, 0)]
+        for (phase, batch, seqLen, context) in steps {
+            let parameters = WorkloadParameters(phase: phase, batch: batch, seqLen: seqLen, contextLen: context,
+                                                weightDType: request.weightDType, activationDType: request.activationDType,
+                                                kvDType: request.kvDType)
+            do { try TransformerGraphBuilder(config: shard, parameters: parameters, modelName: modelName).checkSize() } catch {
+                throw PlanningError("\(modelName) at batch \(request.batch), prompt \(request.promptLength), context \(request.contextLength): \(error.message)")
+            }
         }
     }
 

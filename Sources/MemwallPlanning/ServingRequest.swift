@@ -14,6 +14,9 @@ public struct ServingRequest: Sendable, Hashable {
     public var kvDType: DType
     public var parallelism: Parallelism
 
+    /// Largest batch, prompt or context a request may have (2^40, as for model workloads).
+    public static let maximumLength = 1 << 40
+
     public init(batch: Int = 1, promptLength: Int = 2048, contextLength: Int = 2048, weightDType: DType = .bf16,
                 activationDType: DType = .bf16, kvDType: DType = .bf16, parallelism: Parallelism = Parallelism()) {
         self.batch = batch

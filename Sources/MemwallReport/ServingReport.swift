@@ -30,6 +30,7 @@ public enum ServingReport {
         } else {
             rows.append(["cost", "no price in the hardware file"])
         }
+        rows += e.notes.map { ["note", $0] }
         return KeyValueText.render(rows.map { ($0[0], $0[1]) })
     }
 

@@ -35,12 +35,17 @@ public enum SweepMerge {
             if let first = shards.first, first.header != header {
                 throw Failure(message: "\(path): its header differs from \(first.path)'s; expected shards of one sweep with the same columns")
             }
-            let line = try reader.next().flatMap { $0.hasPrefix("]") ? nil : $0 }
+            var line = try reader.next()
+            while line?.isEmpty == true { line = try reader.next() }
+            if line?.hasPrefix("]") == true { line = nil }
             let point = try line.flatMap { text in try pointNumber(text, format: kind, path: path) }
             shards.append(ShardFile(path: path, header: header, firstPoint: point))
         }
         let kind = format ?? .csv
         var declared = expectedPoints
+        if kind == .csv, expectedPoints == nil {
+            throw Failure(message: "CSV shards carry no point count, so a missing last shard would go unnoticed; expected --sweep FILE (the sweep they came from)")
+        }
         if kind == .json {
             guard let count = jsonPointCount(shards[0].header) else {
                 throw Failure(message: "\(shards[0].path): no point_count in the first line; expected a memwall sweep JSON output")

@@ -77,7 +77,7 @@ import _TestSupport
         #expect(level.timeToFirstToken == 0.5)
         #expect(abs((level.timePerOutputToken ?? 0) - 0.04) < 1e-15)
         #expect(level.throughput == 2000)
-        for bad in ["ttft=500", "tpot=-1ms", "latency=1s", "ttft", "throughput=lots", "ttft=1s,"] {
+        for bad in ["ttft=500", "tpot=-1ms", "latency=1s", "ttft", "throughput=lots", "ttft=1s,", "ttft=1s,ttft=2s"] {
             #expect(throws: SpecError.self) { try ServiceLevel(parsing: bad) }
         }
     }

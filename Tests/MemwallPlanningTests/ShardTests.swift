@@ -32,5 +32,13 @@ import Testing
         #expect(throws: PlanningError.self) {
             try Shard.fromSlurm(["SLURM_ARRAY_TASK_ID": "16", "SLURM_ARRAY_TASK_COUNT": "16"])
         }
+        // --array=0-6:2: ids 0, 2, 4, 6 are shards 0 to 3 of 4.
+        for (id, index) in [(0, 0), (2, 1), (4, 2), (6, 3)] {
+            #expect(try Shard.fromSlurm(["SLURM_ARRAY_TASK_ID": "\(id)", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_STEP": "2"])
+                    == Shard(index: index, count: 4))
+        }
+        #expect(throws: PlanningError.self) {
+            try Shard.fromSlurm(["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_STEP": "2"])
+        }
     }
 }

@@ -109,4 +109,18 @@ let workloadLine = "workload: \(PackageRoot.path("Workloads/llama-3-8b-decode.ya
         }
         #expect(error.description.contains("a graph file has no model to vary"))
     }
+
+    /// The sweep file shown in the README loads as written.
+    @Test func theReadmeExampleLoads() throws {
+        let readme = try String(contentsOfFile: PackageRoot.path("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "  ```yaml\n  schema_version: 1\n  name: Llama-3-70B serving"))
+        let end = try #require(readme.range(of: "  ```", range: start.upperBound..<readme.endIndex))
+        let example = readme[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("  ") ? String($0.dropFirst(2)) : String($0) }.joined(separator: "\n")
+        let text = "schema_version: 1\nname: Llama-3-70B serving" + example
+            .replacingOccurrences(of: "../llama-3-70b-decode.yaml", with: PackageRoot.path("Workloads/llama-3-70b-decode.yaml"))
+        let spec = try loadSweep(text)
+        #expect(spec.pointCount == 4 * 8 * 3)
+        #expect(spec.plot?.y == "tpot_s")
+    }
 }

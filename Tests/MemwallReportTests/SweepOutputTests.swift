@@ -108,11 +108,46 @@ func render(_ spec: SweepSpec, format: SweepOutput.Format, shard: Shard = .whole
         func failure(_ paths: [String], expected: Int? = nil) -> String {
             do { try SweepMerge.merge(paths, expectedPoints: expected) { _ in }; return "merged" } catch { return "\(error)" }
         }
-        #expect(failure([a, c]).contains("are in no shard"))
+        #expect(failure([a, c]).contains("expected --sweep FILE"))
+        #expect(failure([a, c], expected: 3000).contains("are in no shard"))
         #expect(failure([a, b], expected: 3000).contains("points 2000 and later are missing"))
-        #expect(failure([a, b, b, c]).contains("more than one shard"))
-        #expect(failure([a, j]).contains("expected one format"))
+        #expect(failure([a, b, b, c], expected: 3000).contains("more than one shard"))
+        #expect(failure([a, j], expected: 3000).contains("expected one format"))
         #expect(failure([]).contains("no shard files"))
         #expect(failure([a, b, c], expected: 3000) == "merged")
     }
+
+    /// More shards than points: some shards are empty, and still merge back exactly.
+    @Test(arguments: [SweepOutput.Format.csv, .json])
+    func emptyShardsMergeToo(format: SweepOutput.Format) throws {
+        let spec = try loadTinySweep()
+        #expect(spec.pointCount == 3)
+        let whole = try render(spec, format: format)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var paths: [String] = []
+        for index in 0..<7 {
+            let path = folder.appendingPathComponent("\(index).\(format.rawValue)").path
+            try render(spec, format: format, shard: Shard(index: index, count: 7)).write(toFile: path, atomically: true, encoding: .utf8)
+            paths.append(path)
+        }
+        var merged = ""
+        try SweepMerge.merge(paths, expectedPoints: 3) { merged += $0 }
+        #expect(merged == whole)
+    }
+}
+
+/// A three-point sweep.
+func loadTinySweep() throws -> SweepSpec {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("tiny.yaml").path
+    try """
+    workload: \(PackageRoot.path("Workloads/llama-3-8b-decode.yaml"))
+    fixed: { hardware: \(PackageRoot.path("HardwareSpecs/nvidia-h100-sxm-80gb.yaml")) }
+    cartesian: { batch: [1, 2, 3] }
+    """.write(toFile: path, atomically: true, encoding: .utf8)
+    return try SweepSpec.load(contentsOf: path) { name throws(SpecError) in throw SpecError(file: name, message: "unused") }
 }

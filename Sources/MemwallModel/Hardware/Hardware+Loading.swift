@@ -265,12 +265,14 @@ extension MemoryTier {
 extension Link {
     init(_ value: SpecValue) throws(SpecError) {
         let map = try value.mapping()
-        try map.allowOnly(["name", "role", "bandwidth", "direction", "latency", "energy", "source", "notes"])
+        try map.allowOnly(["name", "role", "bandwidth", "direction", "mesh_peers", "domain", "latency", "energy", "source", "notes"])
         self.init(
             name: try map.required("name").name(),
             role: try map.optional("role")?.oneOf(Role.self),
             bandwidth: try map.required("bandwidth").positiveQuantity(BytesPerSecond.self),
             direction: try map.optional("direction")?.oneOf(Direction.self) ?? .both,
+            meshPeers: try map.optional("mesh_peers")?.int(in: 1...1_000_000),
+            domain: try map.optional("domain")?.int(in: 1...1_000_000),
             latency: try map.optional("latency")?.quantity(Seconds.self),
             energyPerByte: try map.optional("energy")?.quantity(JoulesPerByte.self),
             source: try requiredSource(map)

@@ -183,16 +183,25 @@ public struct Link: Sendable, Hashable {
     public var role: Role?
     public var bandwidth: BytesPerSecond
     public var direction: Direction
+    /// A full mesh: `bandwidth` is spread evenly over direct links to this many peers (MI300X:
+    /// 7 Infinity Fabric links), so a group of g devices uses g - 1 of them. nil: each device
+    /// has all of `bandwidth` into a non-blocking switch (NVSwitch).
+    public var meshPeers: Int?
+    /// Most devices the link joins (an 8-GPU NVLink board); nil when the file does not say.
+    public var domain: Int?
     public var latency: Seconds?
     public var energyPerByte: JoulesPerByte?
     public var source: String
 
     public init(name: String, role: Role? = nil, bandwidth: BytesPerSecond, direction: Direction = .both,
-                latency: Seconds? = nil, energyPerByte: JoulesPerByte? = nil, source: String) {
+                meshPeers: Int? = nil, domain: Int? = nil, latency: Seconds? = nil, energyPerByte: JoulesPerByte? = nil,
+                source: String) {
         self.name = name
         self.role = role
         self.bandwidth = bandwidth
         self.direction = direction
+        self.meshPeers = meshPeers
+        self.domain = domain
         self.latency = latency
         self.energyPerByte = energyPerByte
         self.source = source
@@ -201,6 +210,13 @@ public struct Link: Sendable, Hashable {
     /// Bandwidth in one direction: half a two-way total.
     public var bandwidthPerDirection: BytesPerSecond {
         direction == .both ? BytesPerSecond(bandwidth.value / 2) : bandwidth
+    }
+
+    /// What each device of a group of `devices` can send to the rest, per direction: all of it
+    /// through a switch; on a mesh, the share of the links that reach the group.
+    public func groupBandwidthPerDirection(devices: Int) -> Double {
+        guard let meshPeers, meshPeers > 0 else { return bandwidthPerDirection.value }
+        return bandwidthPerDirection.value * min(1, Double(max(1, devices - 1)) / Double(meshPeers))
     }
 }
 

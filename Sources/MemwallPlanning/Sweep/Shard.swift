@@ -37,16 +37,22 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         self.init(index: index, count: count)
     }
 
-    /// The shard a Slurm job array task is: `SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN` of
-    /// `SLURM_ARRAY_TASK_COUNT`; nil outside a job array.
+    /// The shard a Slurm job array task is: `(SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) /
+    /// SLURM_ARRAY_TASK_STEP` of `SLURM_ARRAY_TASK_COUNT` (`--array=0-6:2` has ids 0, 2, 4, 6);
+    /// nil outside a job array.
     public static func fromSlurm(_ environment: [String: String]) throws(PlanningError) -> Shard? {
         guard let idText = environment["SLURM_ARRAY_TASK_ID"], let countText = environment["SLURM_ARRAY_TASK_COUNT"] else { return nil }
         let minText = environment["SLURM_ARRAY_TASK_MIN"] ?? "0"
-        guard let id = Int(idText), let count = Int(countText), let min = Int(minText) else {
-            throw PlanningError("SLURM_ARRAY_TASK_ID=\(idText), SLURM_ARRAY_TASK_COUNT=\(countText), SLURM_ARRAY_TASK_MIN=\(minText): expected whole numbers")
+        let stepText = environment["SLURM_ARRAY_TASK_STEP"] ?? "1"
+        let source = "SLURM_ARRAY_TASK_ID=\(idText) (min \(minText), step \(stepText)) of SLURM_ARRAY_TASK_COUNT=\(countText)"
+        guard let id = Int(idText), let count = Int(countText), let min = Int(minText), let step = Int(stepText), step >= 1 else {
+            throw PlanningError("\(source): expected whole numbers and a step of at least 1")
         }
-        return try Shard(checking: id - min, count,
-                         source: "SLURM_ARRAY_TASK_ID=\(idText) (min \(minText)) of SLURM_ARRAY_TASK_COUNT=\(countText)")
+        let (offset, overflow) = id.subtractingReportingOverflow(min)
+        guard !overflow, offset % step == 0 else {
+            throw PlanningError("\(source): the id is not min + a multiple of the step; expected a task of this array")
+        }
+        return try Shard(checking: offset / step, count, source: source)
     }
 
     /// This shard's points out of `total`.

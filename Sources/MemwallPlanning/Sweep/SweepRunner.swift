@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import MemwallAnalysis
 import MemwallModel
 
@@ -48,6 +49,10 @@ public struct SweepRunner: Sendable {
                                    progress: (Int) -> Void = { _ in }) throws {
         precondition(range.lowerBound >= 0 && range.upperBound <= spec.pointCount, "range outside the sweep")
         let workers = max(1, threads)
+        // Caches outlive chunks (a sweep whose fastest axis is the batch reuses each batch's
+        // template in every chunk); they hold values only, so which worker has which never
+        // changes a result.
+        let pool = CachePool(make: newCaches)
         let window = workers * Self.chunksPerThread * Self.chunkSize
         var start = range.lowerBound
         while start < range.upperBound {
@@ -60,7 +65,8 @@ public struct SweepRunner: Sendable {
                 let high = min(end, low + Self.chunkSize)
                 var rows: [Row] = []
                 rows.reserveCapacity(high - low)
-                var caches = newCaches()
+                var caches = pool.take()
+                defer { pool.give(caches) }
                 do throws(PlanningError) {
                     for index in low..<high {
                         rows.append(render(index, try estimate(index, caches: &caches)))
@@ -78,6 +84,27 @@ public struct SweepRunner: Sendable {
             }
             progress(end - range.lowerBound)
             start = end
+        }
+    }
+
+    /// Step caches handed to one worker at a time.
+    private final class CachePool: @unchecked Sendable {
+        private let lock = NSLock()
+        private var free: [[ServingModel.StepCache]] = []
+        private let make: () -> [ServingModel.StepCache]
+
+        init(make: @escaping () -> [ServingModel.StepCache]) { self.make = make }
+
+        func take() -> [ServingModel.StepCache] {
+            lock.lock()
+            defer { lock.unlock() }
+            return free.popLast() ?? make()
+        }
+
+        func give(_ caches: [ServingModel.StepCache]) {
+            lock.lock()
+            free.append(caches)
+            lock.unlock()
         }
     }
 
