@@ -224,6 +224,17 @@ import Testing
         #expect(serving.smallestFit(for: huge, maxDevices: 64) == nil)
     }
 
+    /// Found by the serving properties: 37 sequences x 8 KV heads = 296 work items leave MI300X's
+    /// 304 compute units room to split the KV cache in two; 38 x 8 = 304 do not. The split's
+    /// partial results cost more than one more sequence, so the step gets faster.
+    @Test func splitKVDecodeMakesOneMoreSequenceCheaper() throws {
+        let serving = try Fixtures.serving("llama-3-70b", on: "amd-mi300x")
+        let at37 = try serving.estimate(ServingRequest(batch: 37, contextLength: 512))
+        let at38 = try serving.estimate(ServingRequest(batch: 38, contextLength: 512))
+        #expect(at38.timePerOutputToken < at37.timePerOutputToken)
+        #expect(at38.throughput > at37.throughput)
+    }
+
     // MARK: Cost.
 
     @Test func costPerMillionTokensFromHourlyAndPurchasePrices() throws {

@@ -8,6 +8,12 @@ import Testing
 /// the property library does not report an error thrown from a body).
 @Suite struct ServingProperties {
     static let serving: ServingModel? = try? Fixtures.serving("llama-3-70b", on: "amd-mi300x")
+    /// With every operand byte crossing each tier once, bytes only grow with batch and context.
+    static let compulsory: ServingModel? = try? {
+        var model = try Fixtures.serving("llama-3-70b", on: "amd-mi300x")
+        model.engine = RooflineEngine(ioModel: CompulsoryTraffic())
+        return model
+    }()
     static let splits = [Parallelism(), Parallelism(tensor: 2), Parallelism(tensor: 4), Parallelism(pipeline: 2),
                          Parallelism(tensor: 2, pipeline: 4), Parallelism(pipeline: 8)]
 
@@ -29,7 +35,11 @@ import Testing
     }
 
     /// More context never raises the largest batch; more devices never raise weights per device;
-    /// a bigger batch never lowers the time per token or the throughput.
+    /// a bigger batch never lowers the throughput, nor (with compulsory traffic) the time per token.
+    /// With the hierarchical IO model the time per token can dip when the batch grows: split-KV
+    /// decode stops splitting once batch x KV heads fills the compute units (MI300X, 70B: batch 37
+    /// runs 2 splits, 38 runs 1, and attention falls from 15.93 to 15.30 us), as FlashDecoding's
+    /// heuristic does on real GPUs.
     @Test func monotoneInContextDevicesAndBatch() async {
         await propertyCheck(count: 80, input: Gen.int(in: 1...512), Gen.int(in: 1...100_000), Gen.int(in: 1...100_000)) { batch, a, b in
             do {
@@ -43,8 +53,11 @@ import Testing
                 let four = try serving.estimate(ServingRequest(batch: batch, contextLength: short, parallelism: Parallelism(tensor: 4)))
                 #expect(four.weightBytesPerDevice < one.weightBytesPerDevice)
                 let bigger = try serving.estimate(ServingRequest(batch: batch + 1, contextLength: short))
-                #expect(bigger.timePerOutputToken >= one.timePerOutputToken * (1 - 1e-12))
                 #expect(bigger.throughput >= one.throughput * (1 - 1e-12))
+                let compulsory = try #require(Self.compulsory)
+                let small = try compulsory.estimate(ServingRequest(batch: batch, contextLength: short))
+                let large = try compulsory.estimate(ServingRequest(batch: batch + 1, contextLength: short))
+                #expect(large.timePerOutputToken >= small.timePerOutputToken * (1 - 1e-12))
             } catch { Issue.record(error) }
         }
     }
