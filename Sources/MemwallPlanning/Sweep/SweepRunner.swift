@@ -60,20 +60,23 @@ public struct SweepRunner: Sendable {
             let chunks = (end - start + Self.chunkSize - 1) / Self.chunkSize
             let slots = Slots<Row>(count: chunks)
             let first = start
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let low = first + chunk * Self.chunkSize
-                let high = min(end, low + Self.chunkSize)
-                var rows: [Row] = []
-                rows.reserveCapacity(high - low)
+            // `workers` tasks, each taking every workers-th chunk: never more threads than asked for.
+            DispatchQueue.concurrentPerform(iterations: min(workers, chunks)) { worker in
                 var caches = pool.take()
                 defer { pool.give(caches) }
-                do throws(PlanningError) {
-                    for index in low..<high {
-                        rows.append(render(index, try estimate(index, caches: &caches)))
+                for chunk in stride(from: worker, to: chunks, by: workers) {
+                    let low = first + chunk * Self.chunkSize
+                    let high = min(end, low + Self.chunkSize)
+                    var rows: [Row] = []
+                    rows.reserveCapacity(high - low)
+                    do throws(PlanningError) {
+                        for index in low..<high {
+                            rows.append(render(index, try estimate(index, caches: &caches)))
+                        }
+                        slots.set(chunk, .success(rows))
+                    } catch {
+                        slots.set(chunk, .failure(error))
                     }
-                    slots.set(chunk, .success(rows))
-                } catch {
-                    slots.set(chunk, .failure(error))
                 }
             }
             for chunk in 0..<chunks {
