@@ -6,7 +6,8 @@ import PackageDescription
 // Data flows left to right (see DESIGN.md):
 //   MemwallModel (description language) -> MemwallAnalysis (roofline engine)
 //   -> MemwallReport (table/CSV/JSON/SVG) -> MemwallCLI (commands) -> memwall
-// CGSL and CGLPK are the only places C is touched.
+// CGSL, CGLPK and CGLPKShim are the only places C is touched; MemwallPlacement sits
+// between Analysis and Report.
 
 let package = Package(
     name: "memwall",
@@ -38,6 +39,13 @@ let package = Package(
             providers: [.apt(["libglpk-dev"])]
         ),
 
+        // build -> solve -> read back in one C function, so GLPK's error hook can longjmp
+        // within C frames; a module map's link line does not reach a C target, hence linkedLibrary.
+        .target(
+            name: "CGLPKShim",
+            linkerSettings: [.linkedLibrary("glpk")]
+        ),
+
         // MARK: Libraries
         .target(
             name: "MemwallModel",
@@ -62,14 +70,19 @@ let package = Package(
             dependencies: ["MemwallAnalysis", "MemwallModel", "MemwallNumerics"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
+        // Tensor placement across memory tiers: problem, greedy, checker, MIP over GLPK.
+        .target(
+            name: "MemwallPlacement",
+            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallNumerics", "CGLPKShim"]
+        ),
         .target(
             name: "MemwallReport",
-            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallExecutor"]
+            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallExecutor", "MemwallPlacement"]
         ),
         .target(
             name: "MemwallCLI",
             dependencies: [
-                "MemwallModel", "MemwallAnalysis", "MemwallReport", "MemwallExecutor",
+                "MemwallModel", "MemwallAnalysis", "MemwallReport", "MemwallExecutor", "MemwallPlacement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -96,6 +109,8 @@ let package = Package(
         .testTarget(name: "MemwallNumericsTests", dependencies: ["MemwallNumerics", "_TestSupport"]),
         .testTarget(name: "MemwallExecutorTests",
                     dependencies: ["MemwallExecutor", "MemwallAnalysis", "MemwallNumerics", "MemwallModel", "_TestSupport"]),
+        .testTarget(name: "MemwallPlacementTests",
+                    dependencies: ["MemwallPlacement", "MemwallModel", "MemwallAnalysis", "_TestSupport"]),
         .testTarget(name: "CLibrariesTests", dependencies: ["CGSL", "CGLPK"]),
     ]
 )

@@ -1,0 +1,30 @@
+/// Every modelling and solving constant of the placement, in one place.
+public enum PlacementConstants {
+    /// Steps before an access during which a tensor may be staged into a faster tier: the
+    /// transfer then overlaps the op just before its use (double buffering, as in FlexGen's
+    /// overlapped weight and cache loading: Sheng et al., "FlexGen", ICML 2023, Sec. 4.2).
+    public static let prefetchSteps = 1
+
+    /// Default time limit of one `memwall place` solve, seconds.
+    public static let defaultTimeLimit = 10.0
+
+    /// Default relative MIP gap at which the search stops as proven good enough: GLPK's
+    /// |best - bound| / |best|. 1e-4 is below the resolution of every reported figure.
+    public static let defaultRelativeGap = 1e-4
+
+    /// Above this many columns the MIP first solves the LP relaxation and fixes every tensor
+    /// segment the relaxation places wholly in one tier (LP-guided fixing), then branches on the rest.
+    /// 6,000 columns is where GLPK's branch and bound stopped proving optimality within seconds
+    /// on the benchmark instances (memwall place-bench).
+    public static let fixingColumnThreshold = 6_000
+
+    /// Share of the time limit given to the restricted MIP after fixing; the rest is the margin
+    /// for the relaxation and GLPK's overshoot of its limit (shared/reference/c-libraries.md).
+    public static let restrictedSolveShare = 0.8
+
+    /// Relative tolerance when comparing a solver's objective with the checker's recomputation.
+    public static let costTolerance = 1e-6
+
+    /// Absolute slack, in bytes, allowed on a capacity when checking a plan (solver round-off).
+    public static let capacitySlackBytes = 1e-3
+}

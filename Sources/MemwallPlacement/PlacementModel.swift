@@ -1,0 +1,115 @@
+/// The placement problem as a mixed-integer program (see docs/placement.md).
+///
+/// Columns: `x[t][s][m]`, copies of tensor entry t in tier m during segment s (integer,
+/// 0...count; only tiers the tensor may occupy); `in`/`out[t][s][m]`, copies entering and
+/// leaving tier m at the start of segment s (continuous, pushed to |Δx| by the objective);
+/// per tier with a binding capacity, its occupancy at each event step (a step where some
+/// segment starts), chained from one event to the next, so each segment appears in two
+/// rows instead of one row per step it spans, with the capacity as the occupancy's upper
+/// bound at the maximal overlap points (the last event before some segment ends); for the
+/// time objective, `T[k]` per step with one row per tier and link the step touches.
+///
+/// Quantities are scaled (bytes by the largest tensor, time by the longest step's floor)
+/// so GLPK sees numbers near 1; ``objectiveScale`` turns the program's objective back into
+/// seconds, bytes or joules.
+public struct PlacementModel: Sendable {
+    public let problem: PlacementProblem
+    public internal(set) var program = LinearProgram()
+    /// Column of x[t][s][m], or -1 where the tensor may not occupy the tier.
+    public internal(set) var x: [[[Int]]] = []
+    /// Multiply the program's objective by this to get the objective in SI units.
+    public internal(set) var objectiveScale = 1.0
+    var moveIn: [[[Int]]] = []
+    var moveOut: [[[Int]]] = []
+    /// Occupancy columns per tier, in event order, with the event steps.
+    var occupancy: [[Int]] = []
+    var events: [Int] = []
+    var occupancyRows: [[Int]] = []
+    var stepTime: [Int] = []
+    var timeRows: [[Int]] = []
+    let segments: [[PlacementSegment]]
+
+    public init(_ problem: PlacementProblem) {
+        self.problem = problem
+        segments = problem.segments
+        build()
+    }
+
+    var byteUnit: Double { max(1, problem.tensors.map(\.bytes).max() ?? 1) }
+
+    private mutating func build() {
+        let tiers = problem.tiers.indices
+        // Placement columns and the rows that place every copy of every segment.
+        for (t, tensor) in problem.tensors.enumerated() {
+            var perSegment: [[Int]] = [], ins: [[Int]] = [], outs: [[Int]] = []
+            for (s, _) in segments[t].enumerated() {
+                var row: [Int] = [], inRow: [Int] = [], outRow: [Int] = []
+                for m in tiers {
+                    guard tensor.allows(m) else { row.append(-1); inRow.append(-1); outRow.append(-1); continue }
+                    row.append(program.addColumn(.init(name: "x[\(tensor.name)#\(s)@\(problem.tiers[m].name)]",
+                                                       upper: Double(tensor.count), isInteger: true)))
+                    if s > 0 {
+                        inRow.append(program.addColumn(.init(name: "in[\(tensor.name)#\(s)@\(problem.tiers[m].name)]")))
+                        outRow.append(program.addColumn(.init(name: "out[\(tensor.name)#\(s)@\(problem.tiers[m].name)]")))
+                    } else {
+                        inRow.append(-1); outRow.append(-1)
+                    }
+                }
+                program.addRow("place[\(tensor.name)#\(s)]", .fixed(Double(tensor.count)),
+                               row.filter { $0 >= 0 }.map { ($0, 1.0) })
+                for m in tiers where s > 0 && row[m] >= 0 {
+                    let previous = perSegment[s - 1][m]
+                    program.addRow("in[\(tensor.name)#\(s)@\(m)]", .atLeast(0), [(inRow[m], 1), (row[m], -1), (previous, 1)])
+                    program.addRow("out[\(tensor.name)#\(s)@\(m)]", .atLeast(0), [(outRow[m], 1), (row[m], 1), (previous, -1)])
+                }
+                perSegment.append(row); ins.append(inRow); outs.append(outRow)
+            }
+            x.append(perSegment); moveIn.append(ins); moveOut.append(outs)
+        }
+        buildCapacity()
+        buildObjective()
+    }
+
+    /// Occupancy chained over event steps; bounded by the capacity where overlap is maximal.
+    private mutating func buildCapacity() {
+        let stepCount = problem.steps.count
+        var starting = [[(Int, Int)]](repeating: [], count: stepCount + 1)
+        var ending = [[(Int, Int)]](repeating: [], count: stepCount + 1)
+        for (t, list) in segments.enumerated() {
+            for (s, segment) in list.enumerated() {
+                starting[segment.start].append((t, s))
+                ending[segment.end + 1].append((t, s))
+            }
+        }
+        events = (0..<stepCount).filter { !starting[$0].isEmpty }
+        let totalBytes = problem.tensors.reduce(0.0) { $0 + $1.bytes * Double($1.count) }
+        for m in problem.tiers.indices {
+            let capacity = problem.tiers[m].capacity
+            guard capacity < totalBytes else { occupancy.append([]); occupancyRows.append([]); continue }
+            var columns: [Int] = [], rows: [Int] = []
+            for (e, step) in events.enumerated() {
+                // Maximal overlap: some segment live here ends before the next event starts one.
+                let next = e + 1 < events.count ? events[e + 1] : stepCount
+                let maximal = (step + 1...next).contains { !ending[$0].isEmpty }
+                let column = program.addColumn(.init(name: "occ[\(problem.tiers[m].name)@\(step)]",
+                                                     upper: maximal ? capacity / byteUnit : nil))
+                var terms: [(column: Int, value: Double)] = [(column, 1)]
+                if e > 0 { terms.append((columns[e - 1], -1)) }
+                let previous = e > 0 ? events[e - 1] + 1 : 0
+                for (t, s) in starting[step] where x[t][s][m] >= 0 {
+                    terms.append((x[t][s][m], -problem.tensors[t].bytes / byteUnit))
+                }
+                if e > 0 {
+                    for step in previous...step {
+                        for (t, s) in ending[step] where x[t][s][m] >= 0 {
+                            terms.append((x[t][s][m], problem.tensors[t].bytes / byteUnit))
+                        }
+                    }
+                }
+                rows.append(program.addRow("occupancy[\(problem.tiers[m].name)@\(step)]", .fixed(0), terms))
+                columns.append(column)
+            }
+            occupancy.append(columns); occupancyRows.append(rows)
+        }
+    }
+}

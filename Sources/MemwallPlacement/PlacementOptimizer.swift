@@ -1,0 +1,164 @@
+/// Places a problem's tensors: greedy baseline, MIP warm-started from it, independent check.
+public struct PlacementOptimizer: Sendable {
+    public var solver: any PlacementSolver
+    public var options: SolveOptions
+    /// Column count above which LP-guided fixing applies.
+    public var fixingThreshold: Int
+
+    public init(solver: any PlacementSolver = GLPKSolver(), options: SolveOptions = SolveOptions(),
+                fixingThreshold: Int = PlacementConstants.fixingColumnThreshold) {
+        self.solver = solver
+        self.options = options
+        self.fixingThreshold = fixingThreshold
+    }
+
+    /// Solves `problem`. Throws ``SolverError`` when the backend fails or a number is not finite.
+    public func solve(_ problem: PlacementProblem) throws(SolverError) -> PlacementResult {
+        let clock = ContinuousClock(), started = clock.now
+        func elapsed() -> Double {
+            let d = clock.now - started
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        let greedy = GreedyPlacer.place(problem)
+        let model = PlacementModel(problem)
+        let program = model.program
+        var result = PlacementResult(problem: problem, greedy: greedy, rows: program.rows.count, columns: program.columns.count)
+        let warm = greedy.map { model.columnValues(for: $0.plan) }
+
+        var outcome: SolverOutcome
+        var bound: Double?
+        var provenByBranching = false
+        if program.columns.count <= fixingThreshold {
+            outcome = try solver.solve(program, options: with(options, warm: warm, limit: options.timeLimit))
+            bound = outcome.bound
+            provenByBranching = outcome.status == .optimal
+            result.method = "mip"
+        } else {
+            let relaxation = try solver.solve(program, options: with(options, warm: nil, limit: options.timeLimit, relaxationOnly: true))
+            guard relaxation.status == .optimal, let values = relaxation.values else {
+                outcome = relaxation
+                return finish(result, outcome: outcome, model: model, bound: nil, proven: false, elapsed: elapsed())
+            }
+            bound = relaxation.objective
+            let fixed = model.integralSegments(in: values)
+            result.fixedSegments = fixed.count
+            result.method = "lp-fixing"
+            let restricted = model.fixing(fixed)
+            let consistent = greedy.map { g in fixed.allSatisfy { g.plan.copies[$0.tensor][$0.segment][$0.tier] == problem.tensors[$0.tensor].count } } ?? false
+            let left = max(0.5, options.timeLimit - elapsed()) * PlacementConstants.restrictedSolveShare
+            outcome = try solver.solve(restricted, options: with(options, warm: consistent ? warm : nil, limit: left))
+            if outcome.values == nil && greedy == nil {
+                // The fixings may have cut every solution: branch on the whole model with what time is left.
+                let rest = max(0.5, options.timeLimit - elapsed())
+                outcome = try solver.solve(program, options: with(options, warm: nil, limit: rest))
+                result.method = "mip"
+                provenByBranching = outcome.status == .optimal
+                if let b = outcome.bound { bound = max(bound ?? b, b) }
+            }
+        }
+        return finish(result, outcome: outcome, model: model, bound: bound, proven: provenByBranching, elapsed: elapsed())
+    }
+
+    private func with(_ options: SolveOptions, warm: [Double]?, limit: Double, relaxationOnly: Bool = false) -> SolveOptions {
+        var copy = options
+        copy.warmStart = warm
+        copy.timeLimit = limit
+        copy.relaxationOnly = relaxationOnly
+        return copy
+    }
+
+    private func finish(_ partial: PlacementResult, outcome: SolverOutcome, model: PlacementModel, bound: Double?,
+                        proven: Bool, elapsed: Double) -> PlacementResult {
+        var result = partial
+        let problem = model.problem
+        result.solverLog = outcome.log
+        result.solverStatus = outcome.status
+        result.bound = bound.map { $0 * model.objectiveScale }
+        var candidates: [(plan: PlacementPlan, cost: PlacementCost, fromSolver: Bool)] = []
+        if let values = outcome.values {
+            let plan = model.plan(from: values)
+            do {
+                candidates.append((plan, try PlacementChecker.check(plan, for: problem), true))
+            } catch {
+                result.warnings.append("the solver's plan failed the independent check (\(error)); the greedy plan is reported")
+            }
+        }
+        if let greedy = result.greedy { candidates.append((greedy.plan, greedy.cost, false)) }
+        let objective = problem.objective
+        guard let best = candidates.min(by: { $0.cost.value(of: objective) < $1.cost.value(of: objective) }) else {
+            if outcome.status == .infeasible || outcome.status == .optimal {
+                result.status = .infeasible
+                result.infeasibility = Infeasibility.diagnose(problem)
+            } else {
+                result.status = .noSolution
+            }
+            result.solveTime = elapsed
+            return result
+        }
+        result.plan = best.plan
+        result.cost = best.cost
+        let value = best.cost.value(of: objective)
+        if let b = result.bound { result.bound = min(b, value) }
+        let gap = result.bound.map { value > 0 ? max(0, (value - $0) / value) : 0 }
+        result.gap = gap
+        let tiedWithSolver = candidates.contains { $0.fromSolver && $0.cost.value(of: objective) <= value * (1 + PlacementConstants.costTolerance) }
+        if (proven && tiedWithSolver) || (gap ?? 1) <= options.relativeGap {
+            result.status = .optimal
+            if proven && tiedWithSolver && result.bound == nil { result.gap = 0 }
+        } else {
+            result.status = .feasibleWithGap
+        }
+        result.solveTime = elapsed
+        return result
+    }
+}
+
+/// The outcome of placing one problem.
+public struct PlacementResult: Sendable {
+    public enum Status: String, Sendable, Hashable {
+        /// Proven optimal (within the requested relative gap).
+        case optimal
+        /// A plan, with the gap to the best bound stated.
+        case feasibleWithGap = "feasible_with_gap"
+        /// No plan exists (see ``PlacementResult/infeasibility``).
+        case infeasible
+        /// The time limit came before any plan, and the greedy baseline found none.
+        case noSolution = "no_solution"
+    }
+
+    public var problem: PlacementProblem
+    public var status: Status = .noSolution
+    /// The reported plan: the MIP's unless the greedy plan is cheaper, checked either way.
+    public var plan: PlacementPlan?
+    public var cost: PlacementCost?
+    public var greedy: (plan: PlacementPlan, cost: PlacementCost)?
+    /// Lower bound on the objective (SI units), when known.
+    public var bound: Double?
+    /// (answer - bound) / answer.
+    public var gap: Double?
+    public var infeasibility: Infeasibility?
+    public var rows: Int
+    public var columns: Int
+    /// "mip" (the whole model) or "lp-fixing" (segments fixed from the relaxation, branching on the rest).
+    public var method = "mip"
+    public var fixedSegments = 0
+    public var solveTime = 0.0
+    public var solverStatus: SolverOutcome.Status = .noSolution
+    public var solverLog = ""
+    public var warnings: [String] = []
+
+    public init(problem: PlacementProblem, greedy: (plan: PlacementPlan, cost: PlacementCost)?, rows: Int, columns: Int) {
+        self.problem = problem
+        self.greedy = greedy
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// Objective of the answer and of greedy, and the gain of the answer over greedy (fraction).
+    public var objectiveValue: Double? { cost?.value(of: problem.objective) }
+    public var greedyValue: Double? { greedy?.cost.value(of: problem.objective) }
+    public var gainOverGreedy: Double? {
+        guard let answer = objectiveValue, let base = greedyValue, base > 0 else { return nil }
+        return (base - answer) / base
+    }
+}
