@@ -73,6 +73,7 @@ public struct PlacementOptimizer: Sendable {
         let problem = model.problem
         result.solverLog = outcome.log
         result.solverStatus = outcome.status
+        result.solverObjective = outcome.objective.map { $0 * model.objectiveScale }
         result.bound = bound.map { $0 * model.objectiveScale }
         var candidates: [(plan: PlacementPlan, cost: PlacementCost, fromSolver: Bool)] = []
         if let values = outcome.values {
@@ -144,6 +145,8 @@ public struct PlacementResult: Sendable {
     public var fixedSegments = 0
     public var solveTime = 0.0
     public var solverStatus: SolverOutcome.Status = .noSolution
+    /// The program's own objective at the solver's solution (SI units); the reported cost is the checker's.
+    public var solverObjective: Double?
     public var solverLog = ""
     public var warnings: [String] = []
 
