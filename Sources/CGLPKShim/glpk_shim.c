@@ -38,6 +38,8 @@ static void on_error(void *info) {
 typedef struct {
     const double *warm_start; /* 1-based copy, or NULL */
     int offered;
+    int node_limit;
+    int selected;
     double bound;
     int has_bound;
 } mw_callback_state;
@@ -48,6 +50,9 @@ static void callback(glp_tree *tree, void *info) {
     if (reason == GLP_IHEUR && !state->offered && state->warm_start) {
         state->offered = 1;
         glp_ios_heur_sol(tree, state->warm_start);
+    }
+    if (reason == GLP_ISELECT && state->node_limit > 0 && ++state->selected > state->node_limit) {
+        glp_ios_terminate(tree);
     }
     int best = glp_ios_best_node(tree);
     if (best) {
@@ -144,7 +149,7 @@ int mw_glpk_solve(const mw_glpk_problem *problem, mw_glpk_result *result) {
                 warm = glp_alloc(problem->cols + 1, sizeof(double)); /* freed by glp_free_env on error */
                 for (int j = 0; j < problem->cols; j++) warm[j + 1] = problem->warm_start[j];
             }
-            mw_callback_state state = { warm, 0, result->bound, 1 };
+            mw_callback_state state = { warm, 0, problem->node_limit, 0, result->bound, 1 };
             glp_iocp iocp;
             glp_init_iocp(&iocp);
             iocp.msg_lev = msg;

@@ -16,7 +16,8 @@ public struct Memwall: ParsableCommand {
         Exit status: 0 success, 1 no feasible answer (e.g. the workload does not fit), 2 bad input.
         """,
         version: "0.1.0",
-        subcommands: [Analyze.self, Roofline.self, Specs.self, Bench.self, IOCommand.self, Verify.self, Compare.self]
+        subcommands: [Analyze.self, Roofline.self, Specs.self, Bench.self, IOCommand.self, Verify.self, Compare.self, Place.self,
+                      PlaceBench.self]
     )
 
     public init() {}

@@ -51,6 +51,7 @@ public struct GLPKSolver: PlacementSolver {
                     nonzeros: Int32(program.entries.count), row_index: ri.baseAddress, col_index: cx.baseAddress,
                     value: va.baseAddress, warm_start: options.warmStart == nil ? nil : ws.baseAddress,
                     time_limit_s: options.timeLimit, relative_gap: options.relativeGap,
+                    node_limit: Int32(clamping: max(0, options.nodeLimit ?? 0)),
                     verbose: options.verbose ? 1 : 0, relaxation_only: options.relaxationOnly ? 1 : 0)
                 result.solution = so.baseAddress
                 return mw_glpk_solve(&problem, &result)

@@ -98,8 +98,7 @@ public enum PlacementChecker {
                         tierBytes[access.step][tier] += Double(here[tier]) * access.bytes
                     }
                 }
-                guard s > 0 else { continue }
-                let before = plan.copies[t][s - 1]
+                guard let before = tensor.copiesBefore(segment: s, in: plan, tensor: t, tiers: tierCount) else { continue }
                 for tier in 0..<tierCount where here[tier] != before[tier] {
                     let changed = Double(abs(here[tier] - before[tier])) * tensor.bytes
                     tierBytes[segment.start][tier] += changed

@@ -7,12 +7,10 @@ extension PlacementModel {
             repeating: [[(column: Int, bytes: Double)]](repeating: [], count: problem.tiers.count), count: problem.steps.count)
         for (t, tensor) in problem.tensors.enumerated() {
             for (s, segment) in segments[t].enumerated() {
-                for m in problem.tiers.indices where x[t][s][m] >= 0 {
-                    if let access = segment.access { terms[access.step][m].append((x[t][s][m], access.bytes)) }
-                    if s > 0 {
-                        terms[segment.start][m].append((moveIn[t][s][m], tensor.bytes))
-                        terms[segment.start][m].append((moveOut[t][s][m], tensor.bytes))
-                    }
+                for m in problem.tiers.indices {
+                    if let access = segment.access, x[t][s][m] >= 0 { terms[access.step][m].append((x[t][s][m], access.bytes)) }
+                    if moveIn[t][s][m] >= 0 { terms[segment.start][m].append((moveIn[t][s][m], tensor.bytes)) }
+                    if moveOut[t][s][m] >= 0 { terms[segment.start][m].append((moveOut[t][s][m], tensor.bytes)) }
                 }
             }
         }

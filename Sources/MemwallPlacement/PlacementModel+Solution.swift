@@ -5,12 +5,13 @@ extension PlacementModel {
         var values = [Double](repeating: 0, count: program.columns.count)
         for t in x.indices {
             for s in x[t].indices {
-                for m in x[t][s].indices where x[t][s][m] >= 0 {
-                    values[x[t][s][m]] = Double(plan.copies[t][s][m])
-                    guard s > 0 else { continue }
-                    let change = plan.copies[t][s][m] - plan.copies[t][s - 1][m]
-                    values[moveIn[t][s][m]] = Double(max(0, change))
-                    values[moveOut[t][s][m]] = Double(max(0, -change))
+                let before = problem.tensors[t].copiesBefore(segment: s, in: plan, tensor: t, tiers: problem.tiers.count)
+                for m in x[t][s].indices {
+                    if x[t][s][m] >= 0 { values[x[t][s][m]] = Double(plan.copies[t][s][m]) }
+                    guard let before else { continue }
+                    let change = plan.copies[t][s][m] - before[m]
+                    if moveIn[t][s][m] >= 0 { values[moveIn[t][s][m]] = Double(max(0, change)) }
+                    if moveOut[t][s][m] >= 0 { values[moveOut[t][s][m]] = Double(max(0, -change)) }
                 }
             }
         }

@@ -48,7 +48,7 @@ public struct PlacementModel: Sendable {
                     guard tensor.allows(m) else { row.append(-1); inRow.append(-1); outRow.append(-1); continue }
                     row.append(program.addColumn(.init(name: "x[\(tensor.name)#\(s)@\(problem.tiers[m].name)]",
                                                        upper: Double(tensor.count), isInteger: true)))
-                    if s > 0 {
+                    if s > 0 || tensor.homeTier != nil {
                         inRow.append(program.addColumn(.init(name: "in[\(tensor.name)#\(s)@\(problem.tiers[m].name)]")))
                         outRow.append(program.addColumn(.init(name: "out[\(tensor.name)#\(s)@\(problem.tiers[m].name)]")))
                     } else {
@@ -61,6 +61,21 @@ public struct PlacementModel: Sendable {
                     let previous = perSegment[s - 1][m]
                     program.addRow("in[\(tensor.name)#\(s)@\(m)]", .atLeast(0), [(inRow[m], 1), (row[m], -1), (previous, 1)])
                     program.addRow("out[\(tensor.name)#\(s)@\(m)]", .atLeast(0), [(outRow[m], 1), (row[m], 1), (previous, -1)])
+                }
+                if s == 0, let home = tensor.homeTier {
+                    // Brought in from the home tier: in >= x - home copies, out >= home copies - x.
+                    let count = Double(tensor.count)
+                    for m in tiers where row[m] >= 0 {
+                        let base = m == home ? count : 0
+                        program.addRow("in[\(tensor.name)#0@\(m)]", .atLeast(-base), [(inRow[m], 1), (row[m], -1)])
+                        program.addRow("out[\(tensor.name)#0@\(m)]", .atLeast(base), [(outRow[m], 1), (row[m], 1)])
+                    }
+                    if row[home] < 0 {
+                        // The home tier is not allowed: every copy leaves it.
+                        let column = program.addColumn(.init(name: "out[\(tensor.name)#0@\(problem.tiers[home].name)]", lower: count, upper: count))
+                        inRow[home] = -1
+                        outRow[home] = column
+                    }
                 }
                 perSegment.append(row); ins.append(inRow); outs.append(outRow)
             }

@@ -119,9 +119,12 @@ public struct PlacementTensor: Sendable, Hashable {
     public var pinnedTier: Int?
     /// Tiers it may never occupy.
     public var forbiddenTiers: Set<Int>
+    /// Where the tensor is before its first segment, when it has to be brought in (weights and
+    /// inputs loaded from off-chip memory); nil: its first placement is free (already resident).
+    public var homeTier: Int?
 
     public init(name: String, bytes: Double, birth: Int, death: Int, accesses: [PlacementAccess], count: Int = 1,
-                pinnedTier: Int? = nil, forbiddenTiers: Set<Int> = []) {
+                pinnedTier: Int? = nil, forbiddenTiers: Set<Int> = [], homeTier: Int? = nil) {
         self.name = name
         self.bytes = bytes
         self.birth = birth
@@ -130,6 +133,16 @@ public struct PlacementTensor: Sendable, Hashable {
         self.count = count
         self.pinnedTier = pinnedTier
         self.forbiddenTiers = forbiddenTiers
+        self.homeTier = homeTier
+    }
+
+    /// Copies per tier before segment `s` begins: the previous segment's, or the home tier's for the first.
+    func copiesBefore(segment s: Int, in plan: PlacementPlan, tensor t: Int, tiers: Int) -> [Int]? {
+        if s > 0 { return plan.copies[t][s - 1] }
+        guard let homeTier else { return nil }
+        var row = [Int](repeating: 0, count: tiers)
+        row[homeTier] = count
+        return row
     }
 
     /// Whether the tensor may occupy `tier`.

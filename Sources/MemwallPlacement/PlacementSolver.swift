@@ -18,15 +18,18 @@ public struct SolveOptions: Sendable, Hashable {
     public var relaxationOnly: Bool
     /// Keep the backend's log for the caller to show.
     public var verbose: Bool
+    /// Stop branching after this many subproblems: unlike the time limit, the same on every run.
+    public var nodeLimit: Int?
 
     public init(timeLimit: Double = PlacementConstants.defaultTimeLimit,
                 relativeGap: Double = PlacementConstants.defaultRelativeGap,
-                warmStart: [Double]? = nil, relaxationOnly: Bool = false, verbose: Bool = false) {
+                warmStart: [Double]? = nil, relaxationOnly: Bool = false, verbose: Bool = false, nodeLimit: Int? = nil) {
         self.timeLimit = timeLimit
         self.relativeGap = relativeGap
         self.warmStart = warmStart
         self.relaxationOnly = relaxationOnly
         self.verbose = verbose
+        self.nodeLimit = nodeLimit
     }
 }
 

@@ -84,3 +84,27 @@ import Testing
         #expect((try? PlacementChecker.check(PlacementPlan(tiers: [[0, 1], [0, 0]], problem: problem), for: problem)) != nil)
     }
 }
+
+/// Tensors that start in a home tier pay the move into their first tier.
+@Suite struct HomeTierTests {
+    @Test func bringingATensorInFromItsHomeCostsTheMove() throws {
+        // w (100 B) lives in slow at home and is read at step 0. Placed fast: the move in at step 0 reads
+        // 100 B from slow (10 s) and writes 100 B to fast (1 s), and the read takes 1 s: step 0 = 10 s.
+        // Slow-tier traffic: the 100 B moved out. Placed slow: 100 B / 10 B/s = 10 s, 100 B of slow traffic.
+        var problem = PlacementProblem(name: "home", tiers: Fixtures.twoTiers(fastCapacity: 100), steps: Fixtures.steps([0]),
+                                       tensors: [Fixtures.tensor("w", bytes: 100, birth: 0, death: 0, reads: [0])])
+        problem.tensors[0].homeTier = 1
+        let fast = try PlacementChecker.check(PlacementPlan(tiers: [[0]], problem: problem), for: problem)
+        #expect(fast.stepTimes == [10])
+        #expect(fast.bytesByTier == [200, 100])
+        #expect(fast.movedBytes == 100)
+        let slow = try PlacementChecker.check(PlacementPlan(tiers: [[1]], problem: problem), for: problem)
+        #expect(slow.bytesByTier == [0, 100])
+        // Traffic objective: staying slow (100 B) ties moving in (100 B); energy: slow 100 x 10 = 1000 J
+        // against fast 200 x 1 + slow 100 x 10 = 1200 J, so the MIP keeps it slow.
+        problem.objective = .energy
+        let result = try PlacementOptimizer().solve(problem)
+        #expect(result.objectiveValue == 1000)
+        #expect(result.solverObjective == 1000)
+    }
+}

@@ -32,6 +32,7 @@ typedef struct {
     const double *warm_start;     /* cols entries or NULL: offered through the heuristic callback */
     double time_limit_s;
     double relative_gap;
+    int node_limit;               /* > 0: stop after this many subproblems (a deterministic limit) */
     int verbose;
     int relaxation_only;          /* 1: solve the LP relaxation only */
 } mw_glpk_problem;
