@@ -122,6 +122,7 @@ int mw_glpk_solve(const mw_glpk_problem *problem, mw_glpk_result *result) {
     glp_init_smcp(&smcp);
     smcp.msg_lev = msg;
     smcp.presolve = GLP_ON;
+    smcp.meth = GLP_PRIMAL; /* primal 4.7 s, dual 7.7 s on the 1,000-tensor random relaxation (place-bench) */
     smcp.tm_lim = limit_ms;
     glp_scale_prob(lp, GLP_SF_AUTO);
     double started = glp_time();

@@ -27,6 +27,9 @@ struct PlaceBench: ParsableCommand {
     @Option(name: .customLong("large-time-limit"), help: "Time limit for the 5,000-tensor instance, seconds.")
     var largeTimeLimit: Double = 60
 
+    @Option(name: .long, help: "Objective of the random instances: energy (bytes at each tier priced per byte, the additive objective of shared/reference/c-libraries.md's straightforward model), traffic or time.")
+    var objective: PlacementObjective = .energy
+
     @Flag(name: .long, help: "Skip the 5,000-tensor instance.")
     var skipLarge = false
 
@@ -55,10 +58,10 @@ struct PlaceBench: ParsableCommand {
             }
         }
         for seed in seeds {
-            instances.append(("random 1,000 seed \(seed)", InstanceGenerator(tensors: 1_000, tiers: 4, seed: seed).make(), timeLimit))
+            instances.append(("random 1,000 seed \(seed) (\(objective.rawValue))", InstanceGenerator(tensors: 1_000, tiers: 4, seed: seed, objective: objective).make(), timeLimit))
         }
         if !skipLarge {
-            instances.append(("random 5,000 seed 1", InstanceGenerator(tensors: 5_000, tiers: 4, seed: 1).make(), largeTimeLimit))
+            instances.append(("random 5,000 seed 1 (\(objective.rawValue))", InstanceGenerator(tensors: 5_000, tiers: 4, seed: 1, objective: objective).make(), largeTimeLimit))
         }
         #if DEBUG
         let build = "debug (use -c release for representative figures)"

@@ -47,13 +47,18 @@ public struct LinearProgram: Sendable, Hashable {
         return columns.count - 1
     }
 
-    /// Adds a row `bounds` on Σ terms and returns its index.
+    /// Adds a row `bounds` on Σ terms (terms on the same column are summed) and returns its index.
     @discardableResult
     public mutating func addRow(_ name: String, _ bounds: Bounds, _ terms: [(column: Int, value: Double)]) -> Int {
         rows.append(bounds)
         rowNames.append(name)
         let row = rows.count - 1
-        for term in terms where term.value != 0 { entries.append(Entry(row: row, column: term.column, value: term.value)) }
+        var order: [Int] = [], sums: [Int: Double] = [:]
+        for term in terms {
+            if sums[term.column] == nil { order.append(term.column) }
+            sums[term.column, default: 0] += term.value
+        }
+        for column in order where sums[column]! != 0 { entries.append(Entry(row: row, column: column, value: sums[column]!)) }
         return row
     }
 

@@ -14,9 +14,16 @@ public enum PlacementConstants {
 
     /// Above this many columns the MIP first solves the LP relaxation and fixes every tensor
     /// segment the relaxation places wholly in one tier (LP-guided fixing), then branches on the rest.
-    /// 6,000 columns is where GLPK's branch and bound stopped proving optimality within seconds
-    /// on the benchmark instances (memwall place-bench).
+    /// A judgement from the benchmark (memwall place-bench): the shipped COSMA-like scenario (154
+    /// columns) and the tests' small cases prove optimality in milliseconds on the whole model, while
+    /// every 1,000-tensor instance (11,000+ columns) leaves whole-model branching without progress in 10 s.
     public static let fixingColumnThreshold = 6_000
+
+    /// Capacity is written as one row per maximal overlap set when those rows hold at most this
+    /// many entries per segment on average, else as an occupancy chain (two entries per segment).
+    /// Short lifetimes (random instances, activations) give small sets; decode weights, live from
+    /// the start to their layer, give sets that grow with the model, where the chain stays linear.
+    public static let cliqueRowsPerSegment = 8
 
     /// Share of the time limit given to the restricted MIP after fixing; the rest is the margin
     /// for the relaxation and GLPK's overshoot of its limit (shared/reference/c-libraries.md).

@@ -10,8 +10,7 @@ extension PlacementModel {
                     if x[t][s][m] >= 0 { values[x[t][s][m]] = Double(plan.copies[t][s][m]) }
                     guard let before else { continue }
                     let change = plan.copies[t][s][m] - before[m]
-                    if moveIn[t][s][m] >= 0 { values[moveIn[t][s][m]] = Double(max(0, change)) }
-                    if moveOut[t][s][m] >= 0 { values[moveOut[t][s][m]] = Double(max(0, -change)) }
+                    if moves[t][s][m] >= 0 { values[moves[t][s][m]] = Double(max(0, change)) }
                 }
             }
         }
@@ -27,7 +26,8 @@ extension PlacementModel {
             var time = program.columns[column].lower
             for row in timeRows[step] {
                 let others = byRow[row].filter { $0.column != column }
-                time = max(time, -others.reduce(0.0) { $0 + $1.value * values[$1.column] })
+                guard case let .atLeast(bound) = program.rows[row] else { continue }
+                time = max(time, bound - others.reduce(0.0) { $0 + $1.value * values[$1.column] })
             }
             values[column] = time
         }

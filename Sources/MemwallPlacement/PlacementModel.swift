@@ -1,12 +1,15 @@
 /// The placement problem as a mixed-integer program (see docs/placement.md).
 ///
 /// Columns: `x[t][s][m]`, copies of tensor entry t in tier m during segment s (integer,
-/// 0...count; only tiers the tensor may occupy); `in`/`out[t][s][m]`, copies entering and
-/// leaving tier m at the start of segment s (continuous, pushed to |Δx| by the objective);
+/// 0...count; only tiers the tensor may occupy); `in[t][s][m]`, copies entering tier m at the
+/// start of segment s (continuous, at least Δx, pushed down by the objective; copies leaving are
+/// in - Δx, so one row per tier and segment covers both directions);
 /// per tier with a binding capacity, its occupancy at each event step (a step where some
 /// segment starts), chained from one event to the next, so each segment appears in two
 /// rows instead of one row per step it spans, with the capacity as the occupancy's upper
-/// bound at the maximal overlap points (the last event before some segment ends); for the
+/// bound at the maximal overlap points (the last event before some segment ends), or, when
+/// lifetimes are short enough that the maximal overlap sets are small, one capacity row
+/// per maximal overlap set (no occupancy columns; sparser bases for the simplex); for the
 /// time objective, `T[k]` per step with one row per tier and link the step touches.
 ///
 /// Quantities are scaled (bytes by the largest tensor, time by the longest step's floor)
@@ -19,8 +22,12 @@ public struct PlacementModel: Sendable {
     public internal(set) var x: [[[Int]]] = []
     /// Multiply the program's objective by this to get the objective in SI units.
     public internal(set) var objectiveScale = 1.0
-    var moveIn: [[[Int]]] = []
-    var moveOut: [[[Int]]] = []
+    /// Column of the copies entering tier m at the start of segment s, or -1.
+    var moves: [[[Int]]] = []
+    /// Objective of the program at zero, in SI units (bytes no column controls: copies leaving their home tier).
+    public internal(set) var objectiveOffset = 0.0
+    /// Whether capacity is one row per maximal overlap set (short lifetimes) rather than an occupancy chain.
+    public internal(set) var usesCliqueRows = false
     /// Occupancy columns per tier, in event order, with the event steps.
     var occupancy: [[Int]] = []
     var events: [Int] = []
@@ -41,45 +48,35 @@ public struct PlacementModel: Sendable {
         let tiers = problem.tiers.indices
         // Placement columns and the rows that place every copy of every segment.
         for (t, tensor) in problem.tensors.enumerated() {
-            var perSegment: [[Int]] = [], ins: [[Int]] = [], outs: [[Int]] = []
-            for (s, _) in segments[t].enumerated() {
-                var row: [Int] = [], inRow: [Int] = [], outRow: [Int] = []
+            var perSegment: [[Int]] = [], changes: [[Int]] = []
+            for s in segments[t].indices {
+                var row: [Int] = [], change: [Int] = []
                 for m in tiers {
-                    guard tensor.allows(m) else { row.append(-1); inRow.append(-1); outRow.append(-1); continue }
+                    guard tensor.allows(m) else { row.append(-1); change.append(-1); continue }
                     row.append(program.addColumn(.init(name: "x[\(tensor.name)#\(s)@\(problem.tiers[m].name)]",
                                                        upper: Double(tensor.count), isInteger: true)))
-                    if s > 0 || tensor.homeTier != nil {
-                        inRow.append(program.addColumn(.init(name: "in[\(tensor.name)#\(s)@\(problem.tiers[m].name)]")))
-                        outRow.append(program.addColumn(.init(name: "out[\(tensor.name)#\(s)@\(problem.tiers[m].name)]")))
-                    } else {
-                        inRow.append(-1); outRow.append(-1)
-                    }
+                    change.append(s > 0 || tensor.homeTier != nil
+                                  ? program.addColumn(.init(name: "move[\(tensor.name)#\(s)@\(problem.tiers[m].name)]")) : -1)
                 }
-                program.addRow("place[\(tensor.name)#\(s)]", .fixed(Double(tensor.count)),
-                               row.filter { $0 >= 0 }.map { ($0, 1.0) })
+                program.addRow("place[\(tensor.name)#\(s)]", .fixed(Double(tensor.count)), row.filter { $0 >= 0 }.map { ($0, 1.0) })
+                // in >= x[s] - x[s-1]: copies entering the tier. Those leaving are in - (x[s] - x[s-1]),
+                // so the bytes the tier reads or writes for the move are (2 in - x[s] + x[s-1]) x size.
                 for m in tiers where s > 0 && row[m] >= 0 {
                     let previous = perSegment[s - 1][m]
-                    program.addRow("in[\(tensor.name)#\(s)@\(m)]", .atLeast(0), [(inRow[m], 1), (row[m], -1), (previous, 1)])
-                    program.addRow("out[\(tensor.name)#\(s)@\(m)]", .atLeast(0), [(outRow[m], 1), (row[m], 1), (previous, -1)])
+                    program.addRow("in[\(tensor.name)#\(s)@\(m)]", .atLeast(0), [(change[m], 1), (row[m], -1), (previous, 1)])
                 }
                 if s == 0, let home = tensor.homeTier {
-                    // Brought in from the home tier: in >= x - home copies, out >= home copies - x.
+                    // Brought in from the home tier: in >= x - home copies.
                     let count = Double(tensor.count)
                     for m in tiers where row[m] >= 0 {
                         let base = m == home ? count : 0
-                        program.addRow("in[\(tensor.name)#0@\(m)]", .atLeast(-base), [(inRow[m], 1), (row[m], -1)])
-                        program.addRow("out[\(tensor.name)#0@\(m)]", .atLeast(base), [(outRow[m], 1), (row[m], 1)])
+                        program.addRow("in[\(tensor.name)#0@\(m)]", .atLeast(-base), [(change[m], 1), (row[m], -1)])
                     }
-                    if row[home] < 0 {
-                        // The home tier is not allowed: every copy leaves it.
-                        let column = program.addColumn(.init(name: "out[\(tensor.name)#0@\(problem.tiers[home].name)]", lower: count, upper: count))
-                        inRow[home] = -1
-                        outRow[home] = column
-                    }
+
                 }
-                perSegment.append(row); ins.append(inRow); outs.append(outRow)
+                perSegment.append(row); changes.append(change)
             }
-            x.append(perSegment); moveIn.append(ins); moveOut.append(outs)
+            x.append(perSegment); moves.append(changes)
         }
         buildCapacity()
         buildObjective()
@@ -98,9 +95,33 @@ public struct PlacementModel: Sendable {
         }
         events = (0..<stepCount).filter { !starting[$0].isEmpty }
         let totalBytes = problem.tensors.reduce(0.0) { $0 + $1.bytes * Double($1.count) }
+        // Maximal overlap sets: the live segments at each event after which some segment ends
+        // before the next one starts (the maximal cliques of the interval graph).
+        var live: Set<[Int]> = [], cliques: [(step: Int, members: [[Int]])] = []
+        for (e, step) in events.enumerated() {
+            let previous = e > 0 ? events[e - 1] + 1 : 0
+            for past in previous...step { for (t, s) in ending[past] { live.remove([t, s]) } }
+            for (t, s) in starting[step] { live.insert([t, s]) }
+            let next = e + 1 < events.count ? events[e + 1] : stepCount
+            if (step + 1...next).contains(where: { !ending[$0].isEmpty }) { cliques.append((step, live.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) })) }
+        }
+        let cliqueEntries = cliques.reduce(0) { $0 + $1.members.count }
+        usesCliqueRows = cliqueEntries <= PlacementConstants.cliqueRowsPerSegment * max(1, segments.joined().count)
         for m in problem.tiers.indices {
             let capacity = problem.tiers[m].capacity
             guard capacity < totalBytes else { occupancy.append([]); occupancyRows.append([]); continue }
+            if usesCliqueRows {
+                // One row per maximal overlap set: sum of bytes held there <= capacity.
+                for clique in cliques {
+                    let terms = clique.members.compactMap { member -> (column: Int, value: Double)? in
+                        let column = x[member[0]][member[1]][m]
+                        return column >= 0 ? (column, problem.tensors[member[0]].bytes / byteUnit) : nil
+                    }
+                    if !terms.isEmpty { program.addRow("capacity[\(problem.tiers[m].name)@\(clique.step)]", .atMost(capacity / byteUnit), terms) }
+                }
+                occupancy.append([]); occupancyRows.append([])
+                continue
+            }
             var columns: [Int] = [], rows: [Int] = []
             for (e, step) in events.enumerated() {
                 // Maximal overlap: some segment live here ends before the next event starts one.

@@ -40,13 +40,24 @@ public struct PlacementOptimizer: Sendable {
                 return finish(result, outcome: outcome, model: model, bound: nil, proven: false, elapsed: elapsed())
             }
             bound = relaxation.objective
-            let fixed = model.integralSegments(in: values)
+            let integral = model.integralSegments(in: values)
+            // Incumbents: the greedy plan and the relaxation rounded; the better one starts the search.
+            var incumbents: [(plan: PlacementPlan, cost: PlacementCost)] = greedy.map { [$0] } ?? []
+            if let rounded = LPRounding.plan(model, values: values), let cost = try? PlacementChecker.check(rounded, for: problem) {
+                result.rounded = (rounded, cost)
+                incumbents.append((rounded, cost))
+            }
+            let start = incumbents.min { $0.cost.value(of: problem.objective) < $1.cost.value(of: problem.objective) }
+            // Fix the segments the relaxation places wholly in one tier where the incumbent agrees,
+            // so the incumbent stays feasible and the search can only improve on it.
+            let fixed = integral.filter { item in
+                start.map { $0.plan.copies[item.tensor][item.segment][item.tier] == problem.tensors[item.tensor].count } ?? true
+            }
             result.fixedSegments = fixed.count
             result.method = "lp-fixing"
             let restricted = model.fixing(fixed)
-            let consistent = greedy.map { g in fixed.allSatisfy { g.plan.copies[$0.tensor][$0.segment][$0.tier] == problem.tensors[$0.tensor].count } } ?? false
             let left = max(0.5, options.timeLimit - elapsed()) * PlacementConstants.restrictedSolveShare
-            outcome = try solver.solve(restricted, options: with(options, warm: consistent ? warm : nil, limit: left))
+            outcome = try solver.solve(restricted, options: with(options, warm: start.map { model.columnValues(for: $0.plan) }, limit: left))
             if outcome.values == nil && greedy == nil {
                 // The fixings may have cut every solution: branch on the whole model with what time is left.
                 let rest = max(0.5, options.timeLimit - elapsed())
@@ -73,8 +84,8 @@ public struct PlacementOptimizer: Sendable {
         let problem = model.problem
         result.solverLog = outcome.log
         result.solverStatus = outcome.status
-        result.solverObjective = outcome.objective.map { $0 * model.objectiveScale }
-        result.bound = bound.map { $0 * model.objectiveScale }
+        result.solverObjective = outcome.objective.map { $0 * model.objectiveScale + model.objectiveOffset }
+        result.bound = bound.map { $0 * model.objectiveScale + model.objectiveOffset }
         var candidates: [(plan: PlacementPlan, cost: PlacementCost, fromSolver: Bool)] = []
         if let values = outcome.values {
             let plan = model.plan(from: values)
@@ -85,6 +96,7 @@ public struct PlacementOptimizer: Sendable {
             }
         }
         if let greedy = result.greedy { candidates.append((greedy.plan, greedy.cost, false)) }
+        if let rounded = result.rounded { candidates.append((rounded.plan, rounded.cost, false)) }
         let objective = problem.objective
         guard let best = candidates.min(by: { $0.cost.value(of: objective) < $1.cost.value(of: objective) }) else {
             if outcome.status == .infeasible || outcome.status == .optimal {
@@ -133,6 +145,8 @@ public struct PlacementResult: Sendable {
     public var plan: PlacementPlan?
     public var cost: PlacementCost?
     public var greedy: (plan: PlacementPlan, cost: PlacementCost)?
+    /// The LP relaxation rounded to a plan (LP-guided fixing only).
+    public var rounded: (plan: PlacementPlan, cost: PlacementCost)?
     /// Lower bound on the objective (SI units), when known.
     public var bound: Double?
     /// (answer - bound) / answer.
