@@ -5,6 +5,8 @@ import MemwallPlacement
 /// the answer's occupancy as a solid step line, the greedy plan's dashed, capacity at the top
 /// of each panel. Coordinates have one decimal, so output is byte-identical across runs.
 public enum PlacementTimeline {
+    /// Capacities more than this many times the tier's peak occupancy are left off the panel's scale.
+    static let offScaleRatio = 4.0
     static let width = 900.0, panelHeight = 150.0, left = 90.0, right = 20.0, top = 40.0, gap = 30.0
 
     public static func render(_ result: PlacementResult, title: String) -> String {
@@ -20,12 +22,19 @@ public enum PlacementTimeline {
         func x(_ step: Double) -> Double { left + plotWidth * step / Double(steps) }
         for (m, tier) in problem.tiers.enumerated() {
             let y0 = top + Double(m) * (panelHeight + gap)
-            let scale = max(tier.capacity, answer?[m].max() ?? 0, greedy?[m].max() ?? 0, 1)
+            let peak = max(answer?[m].max() ?? 0, greedy?[m].max() ?? 0, 1)
+            // A tier far larger than what it holds (NVMe) is drawn against its peak, capacity off scale.
+            let offScale = tier.capacity > PlacementTimeline.offScaleRatio * peak
+            let scale = offScale ? peak * 1.1 : max(tier.capacity, peak)
             func y(_ bytes: Double) -> Double { y0 + panelHeight - panelHeight * bytes / scale }
             svg.rect(left, y0, plotWidth, panelHeight, fill: "#fafafa", stroke: "#cccccc")
             svg.text(left - 8, y0 + 14, tier.name, size: 12, anchor: "end")
             svg.text(left - 8, y0 + 30, QuantityFormatter.format(tier.capacity, .bytes), size: 10, anchor: "end")
-            svg.line(left, y(tier.capacity), left + plotWidth, y(tier.capacity), stroke: "#d62728", width: 1, dash: "2,2")
+            if offScale {
+                svg.text(left - 8, y0 + 44, "(peak \(QuantityFormatter.format(peak, .bytes)))", size: 10, anchor: "end")
+            } else {
+                svg.line(left, y(tier.capacity), left + plotWidth, y(tier.capacity), stroke: "#d62728", width: 1, dash: "2,2")
+            }
             for (series, color, dash) in [(greedy, "#7f7f7f", "5,4" as String?), (answer, "#1f77b4", nil)] {
                 guard let held = series?[m], !held.isEmpty else { continue }
                 var d = "M\(SVGDocument.coordinate(x(0))),\(SVGDocument.coordinate(y(held[0])))"
