@@ -62,7 +62,7 @@ placement=Workloads/placement
 run 0 place --scenario $placement/cosma-gpt2-block-sram.yaml --omit-solve-time --output "$out/placement-cosma-gpt2-block-sram.txt" \
   --timeline "$out/placement-cosma-gpt2-block-sram.svg"
 run 0 place --scenario $placement/cosma-gpt2-block-sram.yaml --omit-solve-time --format json --output "$out/placement-cosma-gpt2-block-sram.json"
-for scenario in flexgen-llama-3-8b-decode sn40l-mixtral-8x7b-experts; do
+for scenario in flexgen-llama-3-8b-decode flexgen-llama-3-8b-decode-4tier sn40l-mixtral-8x7b-experts; do
   run 0 place --scenario $placement/$scenario.yaml --omit-solve-time --node-limit 1 --time-limit 600 \
     --output "$out/placement-$scenario.txt" --timeline "$out/placement-$scenario.svg"
 done

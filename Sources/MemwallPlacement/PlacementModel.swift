@@ -35,9 +35,12 @@ public struct PlacementModel: Sendable {
     var stepTime: [Int] = []
     var timeRows: [[Int]] = []
     let segments: [[PlacementSegment]]
+    let cliqueRowsPerSegment: Int
 
-    public init(_ problem: PlacementProblem) {
+    /// `cliqueRowsPerSegment` chooses the capacity encoding (see ``PlacementConstants/cliqueRowsPerSegment``).
+    public init(_ problem: PlacementProblem, cliqueRowsPerSegment: Int = PlacementConstants.cliqueRowsPerSegment) {
         self.problem = problem
+        self.cliqueRowsPerSegment = cliqueRowsPerSegment
         segments = problem.segments
         build()
     }
@@ -106,7 +109,7 @@ public struct PlacementModel: Sendable {
             if (step + 1...next).contains(where: { !ending[$0].isEmpty }) { cliques.append((step, live.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) })) }
         }
         let cliqueEntries = cliques.reduce(0) { $0 + $1.members.count }
-        usesCliqueRows = cliqueEntries <= PlacementConstants.cliqueRowsPerSegment * max(1, segments.joined().count)
+        usesCliqueRows = cliqueEntries <= cliqueRowsPerSegment * max(1, segments.joined().count)
         for m in problem.tiers.indices {
             let capacity = problem.tiers[m].capacity
             guard capacity < totalBytes else { occupancy.append([]); occupancyRows.append([]); continue }
