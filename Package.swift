@@ -102,7 +102,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "MemwallReportTests", dependencies: [
-            "MemwallReport", "MemwallAnalysis", "MemwallModel", "_TestSupport",
+            "MemwallReport", "MemwallAnalysis", "MemwallModel", "MemwallPlacement", "_TestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "MemwallCLITests", dependencies: ["MemwallCLI", "MemwallModel", "_TestSupport"]),
