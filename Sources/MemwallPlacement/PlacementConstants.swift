@@ -5,6 +5,10 @@ public enum PlacementConstants {
     /// overlapped weight and cache loading: Sheng et al., "FlexGen", ICML 2023, Sec. 4.2).
     public static let prefetchSteps = 1
 
+    /// Share of the time limit the solver phases may use; the rest is the margin for checking and
+    /// for GLPK's overshoot of its limit (shared/reference/c-libraries.md).
+    public static let solveShare = 0.9
+
     /// Default time limit of one `memwall place` solve, seconds.
     public static let defaultTimeLimit = 10.0
 
@@ -25,9 +29,18 @@ public enum PlacementConstants {
     /// the start to their layer, give sets that grow with the model, where the chain stays linear.
     public static let cliqueRowsPerSegment = 8
 
-    /// Share of the time limit given to the restricted MIP after fixing; the rest is the margin
-    /// for the relaxation and GLPK's overshoot of its limit (shared/reference/c-libraries.md).
-    public static let restrictedSolveShare = 0.8
+    /// Share of the time left after the relaxation given to the restricted MIP after fixing; the
+    /// rest goes to the window decomposition, less a margin for GLPK's overshoot of its limit.
+    public static let restrictedSolveShare = 0.3
+
+    /// Segments re-optimised together in one window of the decomposition (``WindowSearch``). On the
+    /// benchmark's SN40L-like scenario GLPK proves a 150-segment window optimal in about 0.15 s and a
+    /// 600-segment one in 0.1 to 1 s; 300 keeps a window well under a second while letting tensors
+    /// that compete for a tier over a stretch of the schedule trade places.
+    public static let windowSegments = 300
+
+    /// No window is started with less time than this left, seconds.
+    public static let minimumWindowSeconds = 0.2
 
     /// Relative tolerance when comparing a solver's objective with the checker's recomputation.
     public static let costTolerance = 1e-6

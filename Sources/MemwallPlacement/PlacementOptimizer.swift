@@ -58,7 +58,21 @@ public struct PlacementOptimizer: Sendable {
             let restricted = model.fixing(fixed)
             let left = max(0.5, options.timeLimit - elapsed()) * PlacementConstants.restrictedSolveShare
             outcome = try solver.solve(restricted, options: with(options, warm: start.map { model.columnValues(for: $0.plan) }, limit: left))
-            if outcome.values == nil && greedy == nil {
+            // Decomposition: re-optimise window after window from the best plan so far.
+            var incumbent = start
+            if let values = outcome.values, let cost = try? PlacementChecker.check(model.plan(from: values), for: problem),
+               incumbent.map({ cost.value(of: problem.objective) < $0.cost.value(of: problem.objective) }) ?? true {
+                incumbent = (model.plan(from: values), cost)
+            }
+            if let incumbent {
+                let rest = options.timeLimit * PlacementConstants.solveShare - elapsed()
+                if rest > PlacementConstants.minimumWindowSeconds {
+                    let found = try WindowSearch(solver: solver, options: options).improve(model, from: incumbent, seconds: rest)
+                    result.windowed = (found.plan, found.cost)
+                    result.windows = found.windows
+                }
+            }
+            if outcome.values == nil && greedy == nil && result.windowed == nil {
                 // The fixings may have cut every solution: branch on the whole model with what time is left.
                 let rest = max(0.5, options.timeLimit - elapsed())
                 outcome = try solver.solve(program, options: with(options, warm: nil, limit: rest))
@@ -97,6 +111,7 @@ public struct PlacementOptimizer: Sendable {
         }
         if let greedy = result.greedy { candidates.append((greedy.plan, greedy.cost, false)) }
         if let rounded = result.rounded { candidates.append((rounded.plan, rounded.cost, false)) }
+        if let windowed = result.windowed { candidates.append((windowed.plan, windowed.cost, true)) }
         let objective = problem.objective
         guard let best = candidates.min(by: { $0.cost.value(of: objective) < $1.cost.value(of: objective) }) else {
             if outcome.status == .infeasible || outcome.status == .optimal {
@@ -145,6 +160,9 @@ public struct PlacementResult: Sendable {
     public var plan: PlacementPlan?
     public var cost: PlacementCost?
     public var greedy: (plan: PlacementPlan, cost: PlacementCost)?
+    /// The best plan of the window decomposition, and how many windows were solved.
+    public var windowed: (plan: PlacementPlan, cost: PlacementCost)?
+    public var windows = 0
     /// The LP relaxation rounded to a plan (LP-guided fixing only).
     public var rounded: (plan: PlacementPlan, cost: PlacementCost)?
     /// Lower bound on the objective (SI units), when known.
