@@ -29,12 +29,14 @@ public struct PlacementOptimizer: Sendable {
         var bound: Double?
         var provenByBranching = false
         if program.columns.count <= fixingThreshold {
-            outcome = try solver.solve(program, options: with(options, warm: warm, limit: options.timeLimit))
+            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
+            outcome = try solver.solve(program, options: with(options, warm: warm, limit: budget))
             bound = outcome.bound
             provenByBranching = outcome.status == .optimal
             result.method = "mip"
         } else {
-            let relaxation = try solver.solve(program, options: with(options, warm: nil, limit: options.timeLimit, relaxationOnly: true))
+            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
+            let relaxation = try solver.solve(program, options: with(options, warm: nil, limit: budget, relaxationOnly: true))
             guard relaxation.status == .optimal, let values = relaxation.values else {
                 outcome = relaxation
                 return finish(result, outcome: outcome, model: model, bound: nil, proven: false, elapsed: elapsed())
@@ -56,7 +58,8 @@ public struct PlacementOptimizer: Sendable {
             result.fixedSegments = fixed.count
             result.method = "lp-fixing"
             let restricted = model.fixing(fixed)
-            let left = max(0.5, options.timeLimit - elapsed()) * PlacementConstants.restrictedSolveShare
+            let left = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
+                * PlacementConstants.restrictedSolveShare
             outcome = try solver.solve(restricted, options: with(options, warm: start.map { model.columnValues(for: $0.plan) }, limit: left))
             // Decomposition: re-optimise window after window from the best plan so far.
             var incumbent = start
@@ -74,7 +77,7 @@ public struct PlacementOptimizer: Sendable {
             }
             if outcome.values == nil && greedy == nil && result.windowed == nil {
                 // The fixings may have cut every solution: branch on the whole model with what time is left.
-                let rest = max(0.5, options.timeLimit - elapsed())
+                let rest = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
                 outcome = try solver.solve(program, options: with(options, warm: nil, limit: rest))
                 result.method = "mip"
                 provenByBranching = outcome.status == .optimal
