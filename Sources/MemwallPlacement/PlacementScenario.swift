@@ -70,7 +70,10 @@ public struct PlacementScenario: Sendable {
             }
         }
         settings = PlacementSettings()
-        if let objective = top.optional("objective") { settings.objective = try objective.oneOf(PlacementObjective.self) }
+        if let objective = top.optional("objective") {
+            settings.objective = try objective.oneOf(PlacementObjective.self)
+            locations["objective"] = objective
+        }
         if let tiers = top.optional("tiers") {
             settings.tiers = try tiers.sequence().map { value throws(SpecError) in try value.name() }
             locations["tiers"] = tiers

@@ -11,6 +11,9 @@ public enum ProblemBuilder {
     public static func build(workload: Workload, hardware: Hardware, settings: PlacementSettings) throws(PlacementInputError) -> PlacementProblem {
         let tierIndices = try chooseTiers(hardware, settings)
         let tiers = try tierIndices.map { index throws(PlacementInputError) in try tier(hardware, index, settings) }
+        if settings.objective == .energy, let missing = tiers.first(where: { $0.energyPerByte == nil }) {
+            throw PlacementInputError("objective: energy needs every tier's energy per byte, and tier '\(missing.name)' of \(hardware.name) has none; expected tiers with an energy figure, or objective time or traffic")
+        }
         let linkNames = Set(settings.tierLinks.values.joined())
         let links = hardware.links.filter { linkNames.contains($0.name) }
             .map { PlacementLink(name: $0.name, bandwidth: $0.bandwidth.value, energyPerByte: $0.energyPerByte?.value) }

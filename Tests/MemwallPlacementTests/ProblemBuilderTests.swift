@@ -82,6 +82,8 @@ import _TestSupport
         #expect(message(PlacementSettings(tiers: ["hbm"], pins: [("nothing*", "hbm")]))?.hasPrefix("pin.nothing*: matches no tensor") == true)
         #expect(message(PlacementSettings(tiers: ["hbm"], tierLinks: ["hbm": ["pcie9"]]))?.hasPrefix("links.hbm: no link 'pcie9'") == true)
         #expect(message(PlacementSettings(tiers: ["hbm"], capacities: ["smem": 1]))?.hasPrefix("capacity: tier 'smem' is not placed into") == true)
+        // The H100's shared memory has no energy figure: the energy objective cannot price it.
+        #expect(message(PlacementSettings(tiers: ["smem", "hbm"], objective: .energy))?.hasPrefix("objective: energy needs every tier's energy per byte, and tier 'smem'") == true)
     }
 
     @Test func wildcardsMatchRunsOfCharacters() {
