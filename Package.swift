@@ -6,7 +6,8 @@ import PackageDescription
 // Data flows left to right (see DESIGN.md):
 //   MemwallModel (description language) -> MemwallAnalysis (roofline engine)
 //   -> MemwallReport (table/CSV/JSON/SVG) -> MemwallCLI (commands) -> memwall
-// CGSL and CGLPK are the only places C is touched.
+// CGSL, CGLPK and CGLPKShim are the only places C is touched; MemwallPlacement sits
+// between Analysis and Report.
 
 let package = Package(
     name: "memwall",
@@ -19,6 +20,7 @@ let package = Package(
         .library(name: "MemwallExecutor", targets: ["MemwallExecutor"]),
         .library(name: "MemwallPlanning", targets: ["MemwallPlanning"]),
         .library(name: "MemwallCalibration", targets: ["MemwallCalibration"]),
+        .library(name: "MemwallPlacement", targets: ["MemwallPlacement"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +40,13 @@ let package = Package(
         .systemLibrary(
             name: "CGLPK",
             providers: [.apt(["libglpk-dev"])]
+        ),
+
+        // build -> solve -> read back in one C function, so GLPK's error hook can longjmp
+        // within C frames; a module map's link line does not reach a C target, hence linkedLibrary.
+        .target(
+            name: "CGLPKShim",
+            linkerSettings: [.linkedLibrary("glpk")]
         ),
 
         // MARK: Libraries
@@ -74,14 +83,19 @@ let package = Package(
             name: "MemwallCalibration",
             dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallNumerics"]
         ),
+        // Tensor placement across memory tiers: problem, greedy, checker, MIP over GLPK.
+        .target(
+            name: "MemwallPlacement",
+            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallNumerics", "CGLPKShim"]
+        ),
         .target(
             name: "MemwallReport",
-            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallExecutor", "MemwallPlanning", "MemwallCalibration"]
+            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallExecutor", "MemwallPlanning", "MemwallCalibration", "MemwallPlacement"]
         ),
         .target(
             name: "MemwallCLI",
             dependencies: [
-                "MemwallModel", "MemwallAnalysis", "MemwallReport", "MemwallExecutor", "MemwallPlanning", "MemwallCalibration",
+                "MemwallModel", "MemwallAnalysis", "MemwallReport", "MemwallExecutor", "MemwallPlanning", "MemwallCalibration", "MemwallPlacement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -101,7 +115,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "MemwallReportTests", dependencies: [
-            "MemwallReport", "MemwallAnalysis", "MemwallModel", "MemwallPlanning", "_TestSupport",
+            "MemwallReport", "MemwallAnalysis", "MemwallModel", "MemwallPlanning", "MemwallPlacement", "_TestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "MemwallCLITests", dependencies: ["MemwallCLI", "MemwallModel", "_TestSupport"]),
@@ -114,6 +128,8 @@ let package = Package(
                     dependencies: ["MemwallExecutor", "MemwallAnalysis", "MemwallNumerics", "MemwallModel", "_TestSupport"]),
         .testTarget(name: "MemwallCalibrationTests",
                     dependencies: ["MemwallCalibration", "MemwallAnalysis", "MemwallModel", "MemwallNumerics", "_TestSupport"]),
+        .testTarget(name: "MemwallPlacementTests",
+                    dependencies: ["MemwallPlacement", "MemwallModel", "MemwallAnalysis", "_TestSupport"]),
         .testTarget(name: "CLibrariesTests", dependencies: ["CGSL", "CGLPK"]),
     ]
 )

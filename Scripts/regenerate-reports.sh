@@ -56,6 +56,16 @@ run 0 compare --workload Workloads/llama-3-8b-decode.yaml --set batch=16 \
   --output "$out/compare-llama-3-8b-decode-b16.txt" --plot "$out/compare-llama-3-8b-decode-b16.svg"
 run 0 compare --workload Workloads/llama-3-8b-decode.yaml --set weight_dtype=int4 --set activation_dtype=int8 --set kv_dtype=int8 \
   --hardware amd-alveo-u280 amd-versal-vhk158 --format csv --output "$out/compare-fpga-llama-3-8b-w4a8.csv"
+# Tensor placement (issue 9): the shipped scenarios. Solve time is left out and the large scenarios stop
+# after one branch-and-bound node (--node-limit), so the files are the same on every run and machine speed.
+placement=Workloads/placement
+run 0 place --scenario $placement/cosma-gpt2-block-sram.yaml --omit-solve-time --output "$out/placement-cosma-gpt2-block-sram.txt" \
+  --timeline "$out/placement-cosma-gpt2-block-sram.svg"
+run 0 place --scenario $placement/cosma-gpt2-block-sram.yaml --omit-solve-time --format json --output "$out/placement-cosma-gpt2-block-sram.json"
+for scenario in flexgen-llama-3-8b-decode flexgen-llama-3-8b-decode-4tier sn40l-mixtral-8x7b-experts; do
+  run 0 place --scenario $placement/$scenario.yaml --omit-solve-time --node-limit 1 --time-limit 600 \
+    --output "$out/placement-$scenario.txt" --timeline "$out/placement-$scenario.svg"
+done
 
 # Capacity planning: serving across context lengths, the KV-cache wall, one estimate and one plan.
 run 0 sweep Workloads/sweeps/llama-3-70b-serving.yaml --output "$out/sweep-llama-3-70b-serving.csv" \

@@ -17,7 +17,7 @@ public struct Memwall: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [Analyze.self, Roofline.self, Specs.self, Bench.self, IOCommand.self, Verify.self, Compare.self,
-                      Serve.self, Sweep.self, Merge.self, Plan.self, Calibrate.self, Validate.self]
+                      Serve.self, Sweep.self, Merge.self, Plan.self, Calibrate.self, Validate.self, Place.self, PlaceBench.self]
     )
 
     public init() {}

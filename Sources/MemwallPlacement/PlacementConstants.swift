@@ -1,0 +1,50 @@
+/// Every modelling and solving constant of the placement, in one place.
+public enum PlacementConstants {
+    /// Steps before an access during which a tensor may be staged into a faster tier: the
+    /// transfer then overlaps the op just before its use (double buffering, as in FlexGen's
+    /// overlapped weight and cache loading: Sheng et al., "FlexGen", ICML 2023, Sec. 4.2).
+    public static let prefetchSteps = 1
+
+    /// Share of the time limit the solver phases may use; the rest is the margin for checking and
+    /// for GLPK's overshoot of its limit (shared/reference/c-libraries.md).
+    public static let solveShare = 0.9
+
+    /// Default time limit of one `memwall place` solve, seconds.
+    public static let defaultTimeLimit = 10.0
+
+    /// Default relative MIP gap at which the search stops as proven good enough: GLPK's
+    /// |best - bound| / |best|. 1e-4 is below the resolution of every reported figure.
+    public static let defaultRelativeGap = 1e-4
+
+    /// Above this many columns the MIP first solves the LP relaxation and fixes every tensor
+    /// segment the relaxation places wholly in one tier (LP-guided fixing), then branches on the rest.
+    /// A judgement from the benchmark (memwall place-bench): the shipped COSMA-like scenario (154
+    /// columns) and the tests' small cases prove optimality in milliseconds on the whole model, while
+    /// every 1,000-tensor instance (11,000+ columns) leaves whole-model branching without progress in 10 s.
+    public static let fixingColumnThreshold = 6_000
+
+    /// Capacity is written as one row per maximal overlap set when those rows hold at most this
+    /// many entries per segment on average, else as an occupancy chain (two entries per segment).
+    /// Short lifetimes (random instances, activations) give small sets; decode weights, live from
+    /// the start to their layer, give sets that grow with the model, where the chain stays linear.
+    public static let cliqueRowsPerSegment = 8
+
+    /// Share of the time left after the relaxation given to the restricted MIP after fixing; the
+    /// rest goes to the window decomposition, less a margin for GLPK's overshoot of its limit.
+    public static let restrictedSolveShare = 0.3
+
+    /// Segments re-optimised together in one window of the decomposition (``WindowSearch``). On the
+    /// benchmark's SN40L-like scenario GLPK proves a 150-segment window optimal in about 0.15 s and a
+    /// 600-segment one in 0.1 to 1 s; 300 keeps a window well under a second while letting tensors
+    /// that compete for a tier over a stretch of the schedule trade places.
+    public static let windowSegments = 300
+
+    /// No window is started with less time than this left, seconds.
+    public static let minimumWindowSeconds = 0.2
+
+    /// Relative tolerance when comparing a solver's objective with the checker's recomputation.
+    public static let costTolerance = 1e-6
+
+    /// Absolute slack, in bytes, allowed on a capacity when checking a plan (solver round-off).
+    public static let capacitySlackBytes = 1e-3
+}

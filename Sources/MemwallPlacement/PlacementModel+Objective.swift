@@ -1,0 +1,94 @@
+extension PlacementModel {
+    /// Bytes each column puts on each tier at each step: accesses in the tier the copies
+    /// occupy, moves at the first step of the segment entered (read from the tier left,
+    /// written to the tier entered: (2 in - x[s] + x[s-1]) x size). Constant bytes (copies
+    /// leaving a home tier they may not stay in) are in ``constantBytes()``.
+    func channelTerms() -> [[[(column: Int, bytes: Double)]]] {
+        var terms = [[[(column: Int, bytes: Double)]]](
+            repeating: [[(column: Int, bytes: Double)]](repeating: [], count: problem.tiers.count), count: problem.steps.count)
+        for (t, tensor) in problem.tensors.enumerated() {
+            for (s, segment) in segments[t].enumerated() {
+                for m in problem.tiers.indices {
+                    if let access = segment.access, x[t][s][m] >= 0 { terms[access.step][m].append((x[t][s][m], access.bytes)) }
+                    guard moves[t][s][m] >= 0 else { continue }
+                    terms[segment.start][m].append((moves[t][s][m], 2 * tensor.bytes))
+                    terms[segment.start][m].append((x[t][s][m], -tensor.bytes))
+                    if s > 0 { terms[segment.start][m].append((x[t][s - 1][m], tensor.bytes)) }
+                }
+            }
+        }
+        return terms
+    }
+
+    /// Bytes per step and tier that no column controls: the home copies in (2 in - x + home) x size
+    /// for tensors brought in from a home tier.
+    func constantBytes() -> [[Double]] {
+        var bytes = [[Double]](repeating: [Double](repeating: 0, count: problem.tiers.count), count: problem.steps.count)
+        for (t, tensor) in problem.tensors.enumerated() {
+            guard let home = tensor.homeTier, let first = segments[t].first else { continue }
+            bytes[first.start][home] += Double(tensor.count) * tensor.bytes
+        }
+        return bytes
+    }
+
+    mutating func buildObjective() {
+        let terms = channelTerms()
+        let constant = constantBytes()
+        let bytesUnit = max(1, problem.tensors.map(\.bytes).max() ?? 1)
+        switch problem.objective {
+        case .traffic:
+            objectiveScale = bytesUnit
+            for step in terms.indices {
+                for m in problem.tiers.indices.dropFirst() {
+                    for term in terms[step][m] { program.columns[term.column].cost += term.bytes / bytesUnit }
+                    objectiveOffset += constant[step][m]
+                }
+            }
+        case .energy:
+            let perByte = problem.tiers.map { tier in
+                (tier.energyPerByte ?? 0) + tier.links.reduce(0.0) { $0 + (problem.links[$1].energyPerByte ?? 0) }
+            }
+            let unit = bytesUnit * max(perByte.max() ?? 0, .leastNormalMagnitude)
+            objectiveScale = unit
+            for step in terms.indices {
+                for m in problem.tiers.indices {
+                    for term in terms[step][m] { program.columns[term.column].cost += term.bytes * perByte[m] / unit }
+                    objectiveOffset += constant[step][m] * perByte[m]
+                }
+            }
+        case .time:
+            buildTimeRows(terms, constant)
+        }
+    }
+
+    /// T[k] ≥ compute time, and T[k] ≥ bytes / bandwidth for each tier and each link at step k.
+    private mutating func buildTimeRows(_ terms: [[[(column: Int, bytes: Double)]]], _ constant: [[Double]]) {
+        let fastest = problem.tiers.map(\.bandwidth).max() ?? 1
+        let unit = problem.steps.indices.map { step in
+            max(problem.steps[step].computeTime, terms[step].joined().reduce(0.0) { $0 + $1.bytes } / fastest)
+        }.max() ?? 1
+        let timeUnit = unit > 0 ? unit : 1
+        objectiveScale = timeUnit
+        for (step, info) in problem.steps.enumerated() {
+            let column = program.addColumn(.init(name: "T[\(step)]", lower: info.computeTime / timeUnit, cost: 1))
+            stepTime.append(column)
+            var rows: [Int] = []
+            var linkTerms = [[(column: Int, value: Double)]](repeating: [], count: problem.links.count)
+            var linkConstant = [Double](repeating: 0, count: problem.links.count)
+            for (m, tier) in problem.tiers.enumerated() where !terms[step][m].isEmpty || constant[step][m] > 0 {
+                let row = terms[step][m].map { (column: $0.column, value: -$0.bytes / (tier.bandwidth * timeUnit)) }
+                rows.append(program.addRow("time[\(step)@\(tier.name)]", .atLeast(constant[step][m] / (tier.bandwidth * timeUnit)),
+                                           [(column, 1)] + row))
+                for link in tier.links {
+                    linkTerms[link] += terms[step][m].map { (column: $0.column, value: -$0.bytes / (problem.links[link].bandwidth * timeUnit)) }
+                    linkConstant[link] += constant[step][m]
+                }
+            }
+            for (link, row) in linkTerms.enumerated() where !row.isEmpty || linkConstant[link] > 0 {
+                rows.append(program.addRow("time[\(step)@\(problem.links[link].name)]",
+                                           .atLeast(linkConstant[link] / (problem.links[link].bandwidth * timeUnit)), [(column, 1)] + row))
+            }
+            timeRows.append(rows)
+        }
+    }
+}

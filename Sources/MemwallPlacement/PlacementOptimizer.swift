@@ -1,0 +1,202 @@
+/// Places a problem's tensors: greedy baseline, MIP warm-started from it, independent check.
+public struct PlacementOptimizer: Sendable {
+    public var solver: any PlacementSolver
+    public var options: SolveOptions
+    /// Column count above which LP-guided fixing applies.
+    public var fixingThreshold: Int
+
+    public init(solver: any PlacementSolver = GLPKSolver(), options: SolveOptions = SolveOptions(),
+                fixingThreshold: Int = PlacementConstants.fixingColumnThreshold) {
+        self.solver = solver
+        self.options = options
+        self.fixingThreshold = fixingThreshold
+    }
+
+    /// Solves `problem`. Throws ``SolverError`` when the backend fails or a number is not finite.
+    public func solve(_ problem: PlacementProblem) throws(SolverError) -> PlacementResult {
+        let clock = ContinuousClock(), started = clock.now
+        func elapsed() -> Double {
+            let d = clock.now - started
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        let greedy = GreedyPlacer.place(problem)
+        let model = PlacementModel(problem)
+        let program = model.program
+        var result = PlacementResult(problem: problem, greedy: greedy, rows: program.rows.count, columns: program.columns.count)
+        let warm = greedy.map { model.columnValues(for: $0.plan) }
+
+        var outcome: SolverOutcome
+        var bound: Double?
+        var provenByBranching = false
+        if program.columns.count <= fixingThreshold {
+            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
+            outcome = try solver.solve(program, options: with(options, warm: warm, limit: budget))
+            bound = outcome.bound
+            provenByBranching = outcome.status == .optimal
+            result.method = "mip"
+        } else {
+            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
+            let relaxation = try solver.solve(program, options: with(options, warm: nil, limit: budget, relaxationOnly: true))
+            guard relaxation.status == .optimal, let values = relaxation.values else {
+                outcome = relaxation
+                return finish(result, outcome: outcome, model: model, bound: nil, proven: false, elapsed: elapsed())
+            }
+            bound = relaxation.objective
+            let integral = model.integralSegments(in: values)
+            // Incumbents: the greedy plan and the relaxation rounded; the better one starts the search.
+            var incumbents: [(plan: PlacementPlan, cost: PlacementCost)] = greedy.map { [$0] } ?? []
+            if let rounded = LPRounding.plan(model, values: values), let cost = try? PlacementChecker.check(rounded, for: problem) {
+                result.rounded = (rounded, cost)
+                incumbents.append((rounded, cost))
+            }
+            let start = incumbents.min { $0.cost.value(of: problem.objective) < $1.cost.value(of: problem.objective) }
+            // Fix the segments the relaxation places wholly in one tier where the incumbent agrees,
+            // so the incumbent stays feasible and the search can only improve on it.
+            let fixed = integral.filter { item in
+                start.map { $0.plan.copies[item.tensor][item.segment][item.tier] == problem.tensors[item.tensor].count } ?? true
+            }
+            result.fixedSegments = fixed.count
+            result.method = "lp-fixing"
+            let restricted = model.fixing(fixed)
+            let left = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
+                * PlacementConstants.restrictedSolveShare
+            outcome = try solver.solve(restricted, options: with(options, warm: start.map { model.columnValues(for: $0.plan) }, limit: left))
+            // Decomposition: re-optimise window after window from the best plan so far.
+            var incumbent = start
+            if let values = outcome.values, let cost = try? PlacementChecker.check(model.plan(from: values), for: problem),
+               incumbent.map({ cost.value(of: problem.objective) < $0.cost.value(of: problem.objective) }) ?? true {
+                incumbent = (model.plan(from: values), cost)
+            }
+            if let incumbent {
+                let rest = options.timeLimit * PlacementConstants.solveShare - elapsed()
+                if rest > PlacementConstants.minimumWindowSeconds {
+                    let found = try WindowSearch(solver: solver, options: options).improve(model, from: incumbent, seconds: rest)
+                    result.windowed = (found.plan, found.cost)
+                    result.windows = found.windows
+                }
+            }
+            if outcome.values == nil && greedy == nil && result.windowed == nil {
+                // The fixings may have cut every solution: branch on the whole model with what time is left.
+                let rest = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
+                outcome = try solver.solve(program, options: with(options, warm: nil, limit: rest))
+                result.method = "mip"
+                provenByBranching = outcome.status == .optimal
+                if let b = outcome.bound { bound = max(bound ?? b, b) }
+            }
+        }
+        return finish(result, outcome: outcome, model: model, bound: bound, proven: provenByBranching, elapsed: elapsed())
+    }
+
+    private func with(_ options: SolveOptions, warm: [Double]?, limit: Double, relaxationOnly: Bool = false) -> SolveOptions {
+        var copy = options
+        copy.warmStart = warm
+        copy.timeLimit = limit
+        copy.relaxationOnly = relaxationOnly
+        return copy
+    }
+
+    private func finish(_ partial: PlacementResult, outcome: SolverOutcome, model: PlacementModel, bound: Double?,
+                        proven: Bool, elapsed: Double) -> PlacementResult {
+        var result = partial
+        let problem = model.problem
+        result.solverLog = outcome.log
+        result.solverStatus = outcome.status
+        result.solverObjective = outcome.objective.map { $0 * model.objectiveScale + model.objectiveOffset }
+        result.bound = bound.map { $0 * model.objectiveScale + model.objectiveOffset }
+        var candidates: [(plan: PlacementPlan, cost: PlacementCost, fromSolver: Bool)] = []
+        if let values = outcome.values {
+            let plan = model.plan(from: values)
+            do {
+                candidates.append((plan, try PlacementChecker.check(plan, for: problem), true))
+            } catch {
+                result.warnings.append("the solver's plan failed the independent check (\(error)); the greedy plan is reported")
+            }
+        }
+        if let greedy = result.greedy { candidates.append((greedy.plan, greedy.cost, false)) }
+        if let rounded = result.rounded { candidates.append((rounded.plan, rounded.cost, false)) }
+        if let windowed = result.windowed { candidates.append((windowed.plan, windowed.cost, true)) }
+        let objective = problem.objective
+        guard let best = candidates.min(by: { $0.cost.value(of: objective) < $1.cost.value(of: objective) }) else {
+            if outcome.status == .infeasible || outcome.status == .optimal {
+                result.status = .infeasible
+                result.infeasibility = Infeasibility.diagnose(problem)
+            } else {
+                result.status = .noSolution
+            }
+            result.solveTime = elapsed
+            return result
+        }
+        result.plan = best.plan
+        result.cost = best.cost
+        let value = best.cost.value(of: objective)
+        if let b = result.bound { result.bound = min(b, value) }
+        let gap = result.bound.map { value > 0 ? max(0, (value - $0) / value) : 0 }
+        result.gap = gap
+        let tiedWithSolver = candidates.contains { $0.fromSolver && $0.cost.value(of: objective) <= value * (1 + PlacementConstants.costTolerance) }
+        if (proven && tiedWithSolver) || (gap ?? 1) <= options.relativeGap {
+            result.status = .optimal
+            if proven && tiedWithSolver && result.bound == nil { result.gap = 0 }
+        } else {
+            result.status = .feasibleWithGap
+        }
+        result.solveTime = elapsed
+        return result
+    }
+}
+
+/// The outcome of placing one problem.
+public struct PlacementResult: Sendable {
+    public enum Status: String, Sendable, Hashable {
+        /// Proven optimal (within the requested relative gap).
+        case optimal
+        /// A plan, with the gap to the best bound stated.
+        case feasibleWithGap = "feasible_with_gap"
+        /// No plan exists (see ``PlacementResult/infeasibility``).
+        case infeasible
+        /// The time limit came before any plan, and the greedy baseline found none.
+        case noSolution = "no_solution"
+    }
+
+    public var problem: PlacementProblem
+    public var status: Status = .noSolution
+    /// The reported plan: the MIP's unless the greedy plan is cheaper, checked either way.
+    public var plan: PlacementPlan?
+    public var cost: PlacementCost?
+    public var greedy: (plan: PlacementPlan, cost: PlacementCost)?
+    /// The best plan of the window decomposition, and how many windows were solved.
+    public var windowed: (plan: PlacementPlan, cost: PlacementCost)?
+    public var windows = 0
+    /// The LP relaxation rounded to a plan (LP-guided fixing only).
+    public var rounded: (plan: PlacementPlan, cost: PlacementCost)?
+    /// Lower bound on the objective (SI units), when known.
+    public var bound: Double?
+    /// (answer - bound) / answer.
+    public var gap: Double?
+    public var infeasibility: Infeasibility?
+    public var rows: Int
+    public var columns: Int
+    /// "mip" (the whole model) or "lp-fixing" (segments fixed from the relaxation, branching on the rest).
+    public var method = "mip"
+    public var fixedSegments = 0
+    public var solveTime = 0.0
+    public var solverStatus: SolverOutcome.Status = .noSolution
+    /// The program's own objective at the solver's solution (SI units); the reported cost is the checker's.
+    public var solverObjective: Double?
+    public var solverLog = ""
+    public var warnings: [String] = []
+
+    public init(problem: PlacementProblem, greedy: (plan: PlacementPlan, cost: PlacementCost)?, rows: Int, columns: Int) {
+        self.problem = problem
+        self.greedy = greedy
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// Objective of the answer and of greedy, and the gain of the answer over greedy (fraction).
+    public var objectiveValue: Double? { cost?.value(of: problem.objective) }
+    public var greedyValue: Double? { greedy?.cost.value(of: problem.objective) }
+    public var gainOverGreedy: Double? {
+        guard let answer = objectiveValue, let base = greedyValue, base > 0 else { return nil }
+        return (base - answer) / base
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import _TestSupport
+@testable import MemwallPlacement
+
+/// The program against the checker: any plan, written as columns, satisfies every row, and the
+/// program's objective there equals the checker's cost of the plan (the two are written apart).
+@Suite struct PlacementModelTests {
+    static func rowsHold(_ program: LinearProgram, _ values: [Double]) -> [String] {
+        var activity = [Double](repeating: 0, count: program.rows.count)
+        for entry in program.entries { activity[entry.row] += entry.value * values[entry.column] }
+        var broken: [String] = []
+        let tolerance = 1e-7
+        for (row, bounds) in program.rows.enumerated() {
+            let a = activity[row]
+            let ok: Bool = switch bounds {
+            case .free: true
+            case let .atLeast(lower): a >= lower - tolerance * max(1, abs(lower))
+            case let .atMost(upper): a <= upper + tolerance * max(1, abs(upper))
+            case let .between(lower, upper): a >= lower - tolerance && a <= upper + tolerance
+            case let .fixed(value): abs(a - value) <= tolerance * max(1, abs(value))
+            }
+            if !ok { broken.append("\(program.rowNames[row]): \(a) vs \(bounds)") }
+        }
+        for (index, column) in program.columns.enumerated() {
+            if values[index] < column.lower - 1e-9 || (column.upper.map { values[index] > $0 + 1e-7 * max(1, $0) } ?? false) {
+                broken.append("column \(column.name) = \(values[index])")
+            }
+        }
+        return broken
+    }
+
+    @Test(arguments: PlacementObjective.allCases)
+    func greedyPlansAreFeasibleColumnsAndTheObjectivesAgree(_ objective: PlacementObjective) throws {
+        for seed in UInt64(1)...4 {
+            var problem = InstanceGenerator(tensors: 60, tiers: 3, steps: 30, seed: seed, objective: objective, maxLifetime: 12).make()
+            // Some tensors start in the slowest tier and pay their way in.
+            for t in problem.tensors.indices where t % 3 == 0 { problem.tensors[t].homeTier = 2 }
+            let (plan, cost) = try #require(GreedyPlacer.place(problem))
+            let model = PlacementModel(problem)
+            let values = model.columnValues(for: plan)
+            let broken = Self.rowsHold(model.program, values)
+            #expect(broken.isEmpty, "seed \(seed): \(broken.prefix(3))")
+            let programValue = model.program.objective(at: values) * model.objectiveScale + model.objectiveOffset
+            let checked = cost.value(of: objective)
+            #expect(abs(programValue - checked) <= 1e-9 * max(1, checked), "seed \(seed): program \(programValue), checker \(checked)")
+            #expect(model.plan(from: values) == plan)
+        }
+    }
+
+    @Test func bothCapacityEncodingsGiveTheEnumeratedOptimum() throws {
+        // One row per maximal overlap set, or the occupancy chain: the same optimum as enumeration.
+        for seed in UInt64(21)...24 {
+            let problem = PlacementOptimizerTests.tiny(seed: seed, objective: .energy, tiers: 2)
+            let best = try #require(PlacementOptimizerTests.bruteForce(problem))
+            for limit in [0, 1_000] {
+                let model = PlacementModel(problem, cliqueRowsPerSegment: limit)
+                #expect(model.usesCliqueRows == (limit > 0))
+                let outcome = try GLPKSolver().solve(model.program, options: SolveOptions(timeLimit: 10, relativeGap: 0))
+                let plan = model.plan(from: try #require(outcome.values))
+                let cost = try PlacementChecker.check(plan, for: problem).value(of: .energy)
+                #expect(abs(cost - best) <= 1e-9 * best, "seed \(seed), limit \(limit): \(cost) vs \(best)")
+            }
+        }
+    }
+
+    @Test func tiersThatHoldEverythingGetNoCapacityRows() {
+        let problem = PlacementProblem(name: "roomy", tiers: Fixtures.twoTiers(fastCapacity: 1e9), steps: Fixtures.steps([1, 1]),
+                                       tensors: [Fixtures.tensor("a", bytes: 10, birth: 0, death: 1, reads: [0, 1])])
+        let names = PlacementModel(problem).program.rowNames
+        #expect(!names.contains { $0.hasPrefix("capacity") || $0.hasPrefix("occupancy") })
+    }
+}
