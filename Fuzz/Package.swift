@@ -25,5 +25,6 @@ let package = Package(
         fuzzTarget("FuzzSuite", ["MemwallExecutor", "MemwallModel"]),
         fuzzTarget("FuzzSweep", ["MemwallPlanning", "MemwallModel"]),
         fuzzTarget("FuzzMeasurements", ["MemwallCalibration", "MemwallAnalysis", "MemwallModel"]),
+        fuzzTarget("FuzzPlacement", ["MemwallPlacement", "MemwallModel"]),
     ]
 )

@@ -21,6 +21,7 @@ seed FuzzWorkload Workloads/*.yaml Workloads/graphs/*.yaml Workloads/models/*.js
 seed FuzzSuite Workloads/regression/*.yaml
 seed FuzzSweep Workloads/sweeps/*.yaml
 seed FuzzMeasurements Workloads/measurements/*.csv
+seed FuzzPlacement Workloads/placement/*.yaml
 mkdir -p Fuzz/corpus/FuzzUnits
 for value in "80 GB" "80 GiB" "3.35 TB/s" "989.4 TFLOPS" "1.2 ns" "5 pJ/B" "700 W" '$2.50/h' "1.98 GHz" '$0.12/kWh'; do
   printf '%s' "$value" > "Fuzz/corpus/FuzzUnits/$(printf '%s' "$value" | md5sum | cut -c1-12)"
@@ -28,7 +29,7 @@ done
 mkdir -p Fuzz/artifacts
 
 status=0
-for target in FuzzUnits FuzzHardware FuzzWorkload FuzzSuite FuzzSweep FuzzMeasurements; do
+for target in FuzzUnits FuzzHardware FuzzWorkload FuzzSuite FuzzSweep FuzzMeasurements FuzzPlacement; do
   log=$(mktemp)
   if "$bin/$target" "Fuzz/corpus/$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=1 -artifact_prefix="Fuzz/artifacts/$target-" >"$log" 2>&1; then

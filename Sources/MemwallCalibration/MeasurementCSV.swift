@@ -15,6 +15,13 @@ public enum MeasurementCSV {
 
     /// Loads a measurement file.
     public static func load(contentsOf path: String) throws(SpecError) -> [KernelMeasurement] {
+        // Size first: refuse huge files before reading them; an empty file is "" (see SpecDocument).
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int {
+            guard size <= SpecDocument.maximumSize else {
+                throw SpecError(file: path, message: "file is \(size) bytes; expected at most \(SpecDocument.maximumSize) bytes")
+            }
+            if size == 0 { return try parse("", file: path) }
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SpecError(file: path, message: "cannot read the file; expected a measurement CSV")
         }

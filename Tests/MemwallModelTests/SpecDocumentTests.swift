@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MemwallModel
 
@@ -257,5 +258,15 @@ struct SpecDocumentTests {
     ])
     func ordinaryTextIsNotMistakenForAnchors(text: String) throws {
         #expect(throws: Never.self) { _ = try document(text) }
+    }
+
+    /// An empty file is read without Data(contentsOf:) (which leaks 4 KiB on empty files in
+    /// Swift 6.3.1's Foundation, found by FuzzPlacement) and refused as an empty document.
+    @Test func emptyFileIsAnEmptyDocument() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).yaml").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let error = try #require(throws: SpecError.self) { try Hardware.load(contentsOf: path) }
+        #expect(error.description.contains("document is empty"))
     }
 }
