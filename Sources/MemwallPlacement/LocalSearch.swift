@@ -32,6 +32,8 @@ public enum LocalSearch {
             for (i, t) in byBirth.enumerated() where left() > 0 {
                 for u in byBirth[(i + 1)...] where left() > 0 {
                     if problem.tensors[u].birth > problem.tensors[t].death { break }
+                    // Two entries in the same tiers throughout have nothing to trade.
+                    if state.tiersUsed(t) == state.tiersUsed(u) { continue }
                     if state.relocatePair(t, u) { improved = true }
                 }
             }
@@ -216,6 +218,13 @@ public enum LocalSearch {
             var chosen = [Int](repeating: 0, count: list.count), m = end
             for s in list.indices.reversed() { chosen[s] = m; m = parent[s][m] }
             return (chosen, value[last][end])
+        }
+
+        /// The tiers entry t occupies in some segment.
+        func tiersUsed(_ t: Int) -> Set<Int> {
+            var used = Set<Int>()
+            for row in plan.copies[t] { for (m, n) in row.enumerated() where n > 0 { used.insert(m) } }
+            return used
         }
 
         static func better(_ new: Double, than old: Double) -> Bool { new < old - 1e-9 * max(abs(old), 1e-300) }

@@ -81,6 +81,18 @@ public struct PlacementOptimizer: Sendable {
                incumbent.map({ cost.value(of: problem.objective) < $0.cost.value(of: problem.objective) }) ?? true {
                 incumbent = (model.plan(from: values), cost)
             }
+            // More local search from the best plan so far, with half the time left; the windows get the rest.
+            if let current = incumbent {
+                let share = (options.timeLimit * PlacementConstants.solveShare - elapsed()) * 0.5
+                if share > PlacementConstants.minimumWindowSeconds {
+                    let polished = LocalSearch.improve(problem, current.plan, seconds: share)
+                    if let cost = try? PlacementChecker.check(polished, for: problem),
+                       cost.value(of: problem.objective) < current.cost.value(of: problem.objective) * (1 - PlacementConstants.costTolerance) {
+                        incumbent = (polished, cost)
+                        result.polished = (polished, cost)
+                    }
+                }
+            }
             if let incumbent {
                 let rest = options.timeLimit * PlacementConstants.solveShare - elapsed()
                 if rest > PlacementConstants.minimumWindowSeconds {
