@@ -11,9 +11,6 @@ import MemwallModel
 /// graph builder that uses the length elsewhere) there is no template and every step is built
 /// in full. A test holds template and full evaluation equal over random requests.
 final class DecodeTemplate: Sendable {
-    let workload: Workload
-    /// Tensors whose dimension 1 is the cached length.
-    let varying: [Int]
     /// A workload of the ops that read or write them, with the tensors re-indexed.
     let contextOps: Workload
     /// Where each varying tensor sits in `contextOps.tensors`.
@@ -60,8 +57,6 @@ final class DecodeTemplate: Sendable {
             op.outputs = op.outputs.map(local)
             return op
         }
-        self.workload = one
-        self.varying = varying
         self.contextOps = Workload(name: one.name, tensors: tensors, ops: ops, tokens: one.tokens)
         self.varyingInContextOps = varying.map { remap[$0] ?? -1 }
         self.fixed = fixed
