@@ -84,7 +84,7 @@ struct Bench: ParsableCommand {
     #endif
 
     func runSweep(_ path: String) throws {
-        let spec = try failing { try SweepSpec.load(contentsOf: path) { name throws(SpecError) in try HardwareLocator.load(name, clock: nil) } }
+        let spec = try HardwareLocator.loadSweep(path)
         let runner = SweepRunner(spec: spec)
         let writer = SweepOutput(format: .csv, columnKeys: spec.columns, name: spec.name, pointCount: spec.pointCount)
         let total = spec.pointCount

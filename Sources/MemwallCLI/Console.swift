@@ -44,15 +44,20 @@ enum Console {
     /// Writes `text` to `path`, or to standard output when `path` is nil or `-`; errors name `option`.
     static func write(_ text: String, to path: String?, option: String = "--output") throws {
         guard let path, path != "-" else { return output(text) }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw CommandFailure.badInput("\(option) \(path): is a directory; expected a file path")
-        }
+        try refuseDirectory(path, option: option)
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? (error as NSError).localizedDescription
             throw CommandFailure.badInput("\(option) \(path): cannot write file (\(reason)); expected a writable path in an existing folder")
+        }
+    }
+
+    /// Fails when an output path names a directory.
+    static func refuseDirectory(_ path: String, option: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw CommandFailure.badInput("\(option) \(path): is a directory; expected a file path")
         }
     }
 
@@ -72,10 +77,7 @@ enum Console {
                 partial = nil
                 return
             }
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw CommandFailure.badInput("\(option) \(path): is a directory; expected a file path")
-            }
+            try Console.refuseDirectory(path, option: option)
             let partial = path + ".partial"
             guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
                 throw CommandFailure.badInput("\(option) \(path): cannot write file; expected a writable path in an existing folder")

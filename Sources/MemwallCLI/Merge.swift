@@ -26,7 +26,7 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         let expected = try sweep.map { path in
-            try failing { try SweepSpec.load(contentsOf: path) { name throws(SpecError) in try HardwareLocator.load(name, clock: nil) }.pointCount }
+            try HardwareLocator.loadSweep(path).pointCount
         }
         let stream = try Console.Stream(path: output)
         do {

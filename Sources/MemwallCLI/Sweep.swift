@@ -7,6 +7,13 @@ import MemwallReport
 
 extension SweepOutput.Format: ExpressibleByArgument {}
 
+extension HardwareLocator {
+    /// Loads a sweep file, resolving hardware names that are not paths next to it as `--hardware` does.
+    static func loadSweep(_ path: String) throws -> SweepSpec {
+        try failing { try SweepSpec.load(contentsOf: path) { name throws(SpecError) in try load(name, clock: nil) } }
+    }
+}
+
 struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a sweep file: serving estimates over hardware and parameter ranges, in parallel, to CSV or JSON.",
@@ -49,7 +56,7 @@ struct Sweep: ParsableCommand {
     }
 
     func run() throws {
-        let spec = try failing { try SweepSpec.load(contentsOf: file) { name throws(SpecError) in try HardwareLocator.load(name, clock: nil) } }
+        let spec = try HardwareLocator.loadSweep(file)
         let slice = try failing { () throws(PlanningError) -> Shard in
             if let shard { return try Shard(parsing: shard) }
             guard let fromSlurm = try Shard.fromSlurm(ProcessInfo.processInfo.environment) else { return .whole }
