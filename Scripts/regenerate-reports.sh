@@ -94,6 +94,19 @@ run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv -
 run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --holdout --format csv \
   --output "$out/validate-holdout-a100-attention.csv"
 run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --holdout --output "$out/validate-holdout-a100-attention.txt"
+# H100 attention from the FlashAttention-3 paper (Fig. 5): FlashAttention-3 and FlashAttention-2, each fitted and held out on
+# its own; H100 decode attention (onnxruntime PR #21414, 9 rows, so 3 folds).
+for kernel in fa3 fa2; do
+  run 0 validate --hardware $h100 --measurements $meas/h100-attention-$kernel.csv --output "$out/validate-roofline-h100-attention-$kernel.txt"
+  run 0 validate --hardware $h100 --measurements $meas/h100-attention-$kernel.csv --holdout --format csv \
+    --output "$out/validate-holdout-h100-attention-$kernel.csv"
+  run 0 validate --hardware $h100 --measurements $meas/h100-attention-$kernel.csv --holdout --output "$out/validate-holdout-h100-attention-$kernel.txt"
+done
+run 0 validate --hardware $h100 --measurements $meas/h100-decode-attention-ort.csv --output "$out/validate-roofline-h100-decode-attention.txt"
+run 0 validate --hardware $h100 --measurements $meas/h100-decode-attention-ort.csv --holdout --folds 3 --format csv \
+  --output "$out/validate-holdout-h100-decode-attention.csv"
+run 0 validate --hardware $h100 --measurements $meas/h100-decode-attention-ort.csv --holdout --folds 3 \
+  --output "$out/validate-holdout-h100-decode-attention.txt"
 
 if $check; then
   if ! diff -r -u Reports "$out" >&2; then
