@@ -11,6 +11,9 @@ public struct OpResult: Sendable, Hashable {
     public var flops: Double
     /// Bytes across each tier boundary, nearest tier first.
     public var bytesByTier: [Double]
+    /// Time on the compute engine: FLOPs at the (calibrated) rate, and for attention on hardware with a
+    /// `special_functions` rate no less than the matmuls at that rate plus the exponentials (see
+    /// ``RooflineEngine``).
     public var computeTime: Double
     /// bytes / bandwidth per tier (0 where the tier has no bandwidth).
     public var memoryTimeByTier: [Double]
@@ -23,6 +26,9 @@ public struct OpResult: Sendable, Hashable {
     public var arithmeticIntensity: Double
     /// Dynamic energy: bytes x energy per byte per tier + FLOPs x energy per FLOP.
     public var energy: Double
+    /// The exponentials' share of `computeTime`: their count / the special-function rate, over the wave
+    /// quantisation; 0 for ops without them or on hardware without the rate. Not in CSV/JSON output.
+    public var specialFunctionTime: Double = 0
 }
 
 /// Memory needed to hold the workload, against the main tier's capacity.

@@ -19,6 +19,8 @@ public struct CompiledHardware: Sendable {
     public let isCache: [Bool]
     /// The hardware file's calibration, nil for the pure roofline.
     public let calibration: CompiledCalibration?
+    /// Special-function results per second per engine (index as `hardware.compute`); 0 where the file gives none.
+    public let specialFunctionRate: [Double]
 
     /// The engine that runs one class of op in one dtype, and at what rate.
     public struct EngineChoice: Sendable, Hashable {
@@ -51,6 +53,7 @@ public struct CompiledHardware: Sendable {
             return hardware.memory[..<tier].filter { $0.instances == level }.reduce(0) { $0 + $1.capacity.value }
         }
         instances = hardware.memory.map(\.instances)
+        specialFunctionRate = hardware.compute.map { $0.specialFunctions?.rate.value ?? 0 }
         isCache = hardware.memory.map { $0.role == .cache }
 
         func best(_ opClass: OpClass, _ dtype: DType, among allowed: (Int) -> Bool) -> EngineChoice? {

@@ -9,6 +9,9 @@ public struct OpCost: Sendable, Hashable {
     public var bytesWritten: Double
     public var computeDType: DType
     public var opClass: OpClass
+    /// Special-function evaluations (attention's exponentials), charged at the engine's
+    /// `special_functions` rate when the hardware file gives one; 0 for every other op.
+    public var specialFunctionOps: Double = 0
 
     public var compulsoryBytes: Double { bytesRead + bytesWritten }
 
@@ -27,6 +30,7 @@ public struct OpCost: Sendable, Hashable {
         let written = outputs.reduce(0.0) { $0 + tensors[$1].bytes }
         var read = inputs.reduce(0.0) { $0 + tensors[$1].bytes }
         var flops = 0.0
+        var exponentials = 0.0
         var dtype = tensors[inputs[0]].dtype
         let outElements = outputs.reduce(0.0) { $0 + tensors[$1].elementCount }
 
@@ -56,6 +60,7 @@ public struct OpCost: Sendable, Hashable {
             if inputs.count == 5 { keys += tensors[inputs[3]].shape[1] }
             let pairs = Self.attentionPairs(queries: queries, keys: keys, causal: op.causal, window: op.window)
             flops = 4 * batch * heads * headDim * pairs
+            exponentials = OpCostConventions.attentionExponentialsPerScore * batch * heads * pairs
         case .softmax:
             flops = (op.flopsPerElement ?? OpCostConventions.softmaxFlopsPerElement) * outElements
         case .rmsnorm:
@@ -73,6 +78,7 @@ public struct OpCost: Sendable, Hashable {
             read = written
         }
         self.init(flops: flops, bytesRead: read, bytesWritten: written, computeDType: dtype, opClass: op.kind.opClass)
+        specialFunctionOps = exponentials
     }
 
     /// Query-key pairs scored by attention with `queries` queries aligned to the

@@ -3,6 +3,10 @@ import MemwallModel
 /// The roofline engine: per op, time = max(FLOPs / (peak x efficiency),
 /// max over tiers of bytes / bandwidth, touched tiers' latency) + per-op overhead,
 /// with the bytes per tier from an ``IOModel``; ops run one after another.
+///
+/// Attention on an engine with a `special_functions` rate R: compute time = max(FLOPs / (peak x e x u),
+/// (FLOPs / peak + exponentials / R) / u), e the (calibrated) efficiency and u the wave quantisation
+/// (1 without a calibration, so the pure roofline at efficiency 1 adds the exponentials' time).
 public struct RooflineEngine: Sendable {
     public var ioModel: any IOModel
 
@@ -81,7 +85,8 @@ public struct RooflineEngine: Sendable {
                 computeDType: evaluation.choice?.dtype ?? cost.computeDType, flops: cost.flops,
                 bytesByTier: evaluation.bytes, computeTime: evaluation.computeTime, memoryTimeByTier: evaluation.memoryTimes,
                 latencyTime: evaluation.latency, overheadTime: compiled.overheadPerOp, time: evaluation.time, bound: evaluation.bound,
-                arithmeticIntensity: mainBytes > 0 ? cost.flops / mainBytes : 0, energy: evaluation.energy))
+                arithmeticIntensity: mainBytes > 0 ? cost.flops / mainBytes : 0, energy: evaluation.energy,
+                specialFunctionTime: evaluation.specialFunctionTime))
         }
 
         let hardware = compiled.hardware
@@ -136,6 +141,7 @@ public struct RooflineEngine: Sendable {
         var energy: Double
         var time: Double
         var bound: Bound
+        var specialFunctionTime = 0.0
     }
 
     /// What a calibration needs to know of an op: its family and how busy its blocks keep the units.
@@ -150,10 +156,22 @@ public struct RooflineEngine: Sendable {
         var bytes = [Double](repeating: 0, count: tiers)
         var memoryTimes = [Double](repeating: 0, count: tiers)
         var computeTime = choice.map { cost.flops / $0.rate } ?? 0
+        var utilisation = 1.0
         if let calibrated, let choice, let calibration = compiled.calibration {
             // Wave quantisation is over the SMs; a near-memory engine's units are its own.
             let scale = calibration.rateScale(engine: choice.engineIndex, dtype: choice.dtype, family: calibrated.family)
-            computeTime /= scale * (near == nil ? calibrated.utilisation : 1)
+            utilisation = near == nil ? calibrated.utilisation : 1
+            computeTime /= scale * utilisation
+        }
+        // Attention's exponentials at the special-function rate: no kernel runs faster than its FLOPs at the
+        // engine's peak plus its exponentials, not overlapped (FlashAttention-3 on the H100 reaches this floor;
+        // FlashAttention-2 runs well above it, at its own efficiency: docs/calibration.md).
+        var special = 0.0
+        if let choice, cost.specialFunctionOps > 0, compiled.specialFunctionRate[choice.engineIndex] > 0 {
+            let engine = compiled.hardware.compute[choice.engineIndex]
+            special = cost.specialFunctionOps / compiled.specialFunctionRate[choice.engineIndex] / utilisation
+            let peak = engine.peak[choice.dtype]?.value ?? choice.rate
+            computeTime = max(computeTime, cost.flops / peak / utilisation + special)
         }
         var energy = cost.flops * (choice?.energyPerOperation ?? 0)
         var bound = Bound.compute
@@ -184,6 +202,6 @@ public struct RooflineEngine: Sendable {
         let overhead = compiled.overheadPerOp
         if slowest == 0, overhead > 0 { bound = .overhead }
         return Evaluation(choice: choice, bytes: bytes, computeTime: computeTime, memoryTimes: memoryTimes, latency: latency,
-                          energy: energy, time: slowest + overhead, bound: bound)
+                          energy: energy, time: slowest + overhead, bound: bound, specialFunctionTime: special)
     }
 }

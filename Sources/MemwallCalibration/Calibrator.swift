@@ -84,7 +84,8 @@ public struct CalibrationFit: Sendable {
 /// The model per measurement i is the engine's own formula summed over its ops o (one for a
 /// kernel, a layer's ops for a layer), `t_i = sum_o max(C_o / e_c(o), max_t M_ot / e_t, latency_o)
 /// + overhead`, where C_o and M_ot are the engine's compute time (with wave quantisation) and
-/// memory times at efficiency 1. The
+/// memory times at efficiency 1; attention on hardware with a special-function rate has
+/// max(C_o / e_c, C_o + X_o) in place of C_o / e_c, X_o its exponentials' time. The
 /// residual is `log(t_i / measured_i)`, so every case weighs by its relative error. An
 /// efficiency is fitted as x with e = maximumEfficiency / (1 + exp(-x)) (it stays in (0, 1.5)
 /// however the max() trades one bound for another), the overhead as its logarithm; standard
@@ -137,7 +138,9 @@ public enum Calibrator {
             let values = x.indices.map { $0 == overheadIndex ? exp(x[$0]) : efficiency(x[$0]).value }
             return base.map { model in
                 let predicted = model.ops.reduce(0.0) { total, op in
-                    let compute = op.computeKey.flatMap { index[$0] }.map { op.compute / values[$0] } ?? op.compute
+                    var compute = op.computeKey.flatMap { index[$0] }.map { op.compute / values[$0] } ?? op.compute
+                    // Attention with a special-function rate: never below the matmuls at peak plus the exponentials.
+                    if op.special > 0 { compute = max(compute, op.compute + op.special) }
                     let memory = op.memory.map { entry in
                         index[.memory(tier: entry.tier)].map { entry.time / values[$0] } ?? entry.time
                     }.max() ?? 0
@@ -185,7 +188,10 @@ public enum Calibrator {
     /// What the engine says of one op at efficiency 1 and no overhead.
     struct BaseOp {
         var computeKey: FittedParameter.Kind?
+        /// FLOPs at peak (with wave quantisation), without the exponentials.
         var compute: Double
+        /// The exponentials at the special-function rate (0 without one): the engine's floor is compute + special.
+        var special: Double
         var memory: [(tier: String, time: Double)]
         var latency: Double
     }
@@ -214,7 +220,7 @@ public enum Calibrator {
             let result = try measurement.predict(on: compiled)
             let ops = result.ops.map { op in
                 BaseOp(computeKey: op.engine.map { .compute(engine: $0, dtype: op.computeDType, family: Calibration.Family(op.kind)) },
-                       compute: op.computeTime,
+                       compute: op.computeTime - op.specialFunctionTime, special: op.specialFunctionTime,
                        memory: zip(result.tierNames, op.memoryTimeByTier).filter { $0.1 > 0 }.map { (tier: $0.0, time: $0.1) },
                        latency: op.latencyTime)
             }

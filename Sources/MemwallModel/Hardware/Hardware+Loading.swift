@@ -184,7 +184,8 @@ func dtypeKey(_ key: String, at value: SpecValue) throws(SpecError) -> DType {
 extension ComputeEngine {
     init(_ value: SpecValue, tiers: [MemoryTier] = []) throws(SpecError) {
         let map = try value.mapping()
-        try map.allowOnly(["name", "executes", "peak", "derived_peak", "efficiency", "energy", "near", "source", "notes"])
+        try map.allowOnly(["name", "executes", "peak", "derived_peak", "efficiency", "energy", "near", "special_functions", "source",
+                           "notes"])
         var peak: [DType: OperationsPerSecond] = [:]
         var derivedClock: Hertz?
         switch (map.optional("peak"), map.optional("derived_peak")) {
@@ -239,6 +240,16 @@ extension ComputeEngine {
             source: try requiredSource(map)
         )
         self.derivedClock = derivedClock
+        self.specialFunctions = try map.optional("special_functions").map { v throws(SpecError) in try SpecialFunctionRate(v) }
+    }
+}
+
+extension SpecialFunctionRate {
+    /// `special_functions: { rate: 3.9 TOPS, source: ... }` on a compute engine.
+    init(_ value: SpecValue) throws(SpecError) {
+        let map = try value.mapping()
+        try map.allowOnly(["rate", "source", "notes"])
+        self.init(rate: try map.required("rate").positiveQuantity(OperationsPerSecond.self), source: try requiredSource(map))
     }
 }
 

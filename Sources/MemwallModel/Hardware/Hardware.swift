@@ -99,6 +99,9 @@ public struct ComputeEngine: Sendable, Hashable {
     public var nearTier: Int?
     /// The clock a `derived_peak` was computed at (units x ops per cycle x clock); nil for listed peaks.
     public var derivedClock: Hertz?
+    /// The special-function (exponential) rate the kernels this engine runs can draw on, nil when the
+    /// file gives none: attention ops then add their exponentials' time to the compute time.
+    public var specialFunctions: SpecialFunctionRate?
     public var source: String
 
     public init(name: String, executes: Set<OpClass> = Set(OpClass.allCases), peak: [DType: OperationsPerSecond],
@@ -109,6 +112,21 @@ public struct ComputeEngine: Sendable, Hashable {
         self.efficiency = efficiency
         self.energyPerOperation = energyPerOperation
         self.nearTier = nearTier
+        self.source = source
+    }
+}
+
+/// How many special-function results (exponentials, MUFU.EX2 on NVIDIA GPUs) a device computes per
+/// second, with where the figure comes from. Attention takes one exponential per query-key score
+/// (``OpCostConventions/attentionExponentialsPerScore``); at 3.9 T/s against 989 TFLOPS of matmul on an
+/// H100 SXM5 these are not free (FlashAttention-3, arXiv 2407.08608, Sec. 3).
+public struct SpecialFunctionRate: Sendable, Hashable {
+    /// Results per second.
+    public var rate: OperationsPerSecond
+    public var source: String
+
+    public init(rate: OperationsPerSecond, source: String) {
+        self.rate = rate
         self.source = source
     }
 }

@@ -25,4 +25,9 @@ public enum OpCostConventions {
     public static let expertCombineFlopsPerElement = 2.0
     /// Copying new keys/values into the cache does no arithmetic.
     public static let copyFlopsPerElement = 0.0
+    /// Attention's softmax takes one exponential per query-key score (exp(s - max), as in
+    /// FlashAttention-2/3's online softmax; the rescale factors add one per query row per key
+    /// block, left out). The engine charges them at the hardware file's `special_functions` rate
+    /// when it has one; they are not counted in the op's FLOPs (4 x d per score, the papers' convention).
+    public static let attentionExponentialsPerScore = 1.0
 }
