@@ -6,6 +6,7 @@ extension KernelMeasurement {
     public func workload() throws(CalibrationError) -> Workload {
         let s = shape
         if kernel == .layer { return try layer() }
+        if kernel == .model { return try model() }
         var tensors: [TensorSpec] = []
         func tensor(_ name: String, _ dims: [Int], _ kind: TensorKind) -> Int {
             tensors.append(TensorSpec(name: name, shape: dims, dtype: dtype, kind: kind))
@@ -40,6 +41,8 @@ extension KernelMeasurement {
             op = Op(name: "copy", kind: .elementwise, inputs: [x], outputs: [y], flopsPerElement: 0)
         case .layer:
             return try layer()
+        case .model:
+            return try model()
         }
         return Workload(name: "\(family) \(shapeText) \(dtype.rawValue)", tensors: tensors, ops: [op])
     }
@@ -58,20 +61,32 @@ extension KernelMeasurement {
         }
     }
 
-    /// One layer of the model builder's dense transformer (the ops named `layers.0.`), without the
-    /// embedding, final norm and LM head around it.
-    func layer() throws(CalibrationError) -> Workload {
+    /// The model builder's graph of one prefill or decode step for the shape's config.
+    func builtModel(layers: Int, vocab: Int, tied: Bool) throws(CalibrationError) -> Workload {
         let s = shape
-        let config = ModelConfig(hiddenSize: s["h"]!, intermediateSize: s["ffn"]!, layers: 1, attentionHeads: s["hq"]!,
-                                 keyValueHeads: s["hkv"]!, headDim: s["d"]!, vocabSize: 1)
+        let config = ModelConfig(hiddenSize: s["h"]!, intermediateSize: s["ffn"]!, layers: layers, attentionHeads: s["hq"]!,
+                                 keyValueHeads: s["hkv"]!, headDim: s["d"]!, vocabSize: vocab, tieWordEmbeddings: tied)
         let parameters = WorkloadParameters(phase: variant == "decode" ? .decode : .prefill, batch: s["b"]!, seqLen: s["seq"]!,
                                             contextLen: s["ctx"]!, weightDType: dtype, activationDType: dtype, kvDType: dtype)
         var model: Workload
-        do { model = try TransformerGraphBuilder(config: config, parameters: parameters, modelName: "layer").build() } catch {
+        do { model = try TransformerGraphBuilder(config: config, parameters: parameters, modelName: kernel.rawValue).build() } catch {
             throw CalibrationError("\(location): \(error)")
         }
-        model.ops = model.ops.filter { $0.name.hasPrefix("layers.0.") }
         model.name = "\(family) \(shapeText) \(dtype.rawValue)"
         return model
+    }
+
+    /// One layer of the model builder's dense transformer (the ops named `layers.0.`), without the
+    /// embedding, final norm and LM head around it.
+    func layer() throws(CalibrationError) -> Workload {
+        var model = try builtModel(layers: 1, vocab: 1, tied: false)
+        model.ops = model.ops.filter { $0.name.hasPrefix("layers.0.") }
+        return model
+    }
+
+    /// The whole model: embedding, every layer, final norm and the LM head over the last position
+    /// (logits for the next token, as serving engines compute them), ops run one after another.
+    func model() throws(CalibrationError) -> Workload {
+        try builtModel(layers: shape["layers"]!, vocab: shape["vocab"]!, tied: shape["tied"] == 1)
     }
 }

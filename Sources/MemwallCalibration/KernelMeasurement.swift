@@ -17,6 +17,12 @@ public struct KernelMeasurement: Sendable, Hashable {
         /// heads, `ffn` MLP width, `seq` new tokens per sequence; `b` (1), `hkv` (hq), `ctx` cached
         /// tokens (0), `d` head dimension (h / hq).
         case layer
+        /// One whole-model step of the model builder's dense transformer (embedding, `layers` layers,
+        /// final norm, LM head over the last position), prefill or decode: the `layer` keys plus `layers`
+        /// and `vocab`, and `tied` (0) for an LM head sharing the embedding table. The keys are a Hugging
+        /// Face config's: hidden_size, num_attention_heads, num_key_value_heads, intermediate_size,
+        /// num_hidden_layers, vocab_size, tie_word_embeddings.
+        case model
 
         /// Shape keys, required ones first; the rest are optional.
         public var requiredKeys: [String] {
@@ -26,6 +32,7 @@ public struct KernelMeasurement: Sendable, Hashable {
             case .decodeAttention: ["b", "hq", "skv", "d"]
             case .copy: ["n"]
             case .layer: ["h", "hq", "ffn", "seq"]
+            case .model: ["h", "hq", "ffn", "layers", "vocab", "seq"]
             }
         }
 
@@ -36,6 +43,7 @@ public struct KernelMeasurement: Sendable, Hashable {
             case .decodeAttention: ["hkv"]
             case .copy: []
             case .layer: ["b", "hkv", "ctx", "d"]
+            case .model: ["b", "hkv", "ctx", "d", "tied"]
             }
         }
 
@@ -43,7 +51,7 @@ public struct KernelMeasurement: Sendable, Hashable {
         public var variants: [String] {
             switch self {
             case .attention: ["flash", "math"]
-            case .layer: ["prefill", "decode"]
+            case .layer, .model: ["prefill", "decode"]
             default: []
             }
         }
@@ -116,11 +124,12 @@ public struct KernelMeasurement: Sendable, Hashable {
             filled["hkv"] = shape["hkv"] ?? shape["hq"]
         case .copy:
             break
-        case .layer:
+        case .layer, .model:
             filled["b"] = shape["b"] ?? 1
             filled["hkv"] = shape["hkv"] ?? shape["hq"]
             filled["ctx"] = shape["ctx"] ?? 0
             if shape["d"] == nil, let h = shape["h"], let hq = shape["hq"], hq > 0 { filled["d"] = h / hq }
+            if kernel == .model { filled["tied"] = shape["tied"] ?? 0 }
         }
         return filled
     }

@@ -185,7 +185,7 @@ public enum MeasurementCSV {
                 guard allowed.contains(key) else {
                     throw error("shape", "unknown key '\(key)' for \(kernel.rawValue)\(didYouMean(key, in: allowed)); expected \(allowed.joined(separator: ", "))")
                 }
-                let limit = key == "causal" ? 0...1 : key == "ctx" ? 0...1_000_000_000 : 1...1_000_000_000
+                let limit = key == "causal" || key == "tied" ? 0...1 : key == "ctx" ? 0...1_000_000_000 : 1...1_000_000_000
                 guard let value = Int(parts[1]), limit.contains(value) else {
                     throw error("shape", "\(key)='\(parts[1])' is not an integer in \(limit.lowerBound)...\(limit.upperBound)")
                 }
@@ -196,10 +196,10 @@ public enum MeasurementCSV {
             for key in kernel.requiredKeys where shape[key] == nil {
                 throw error("shape", "missing \(key) for \(kernel.rawValue); expected \(kernel.requiredKeys.joined(separator: ", "))")
             }
-            if kernel == .layer, shape["d"] == nil, let h = shape["h"], let hq = shape["hq"], h % hq != 0 {
+            if kernel == .layer || kernel == .model, shape["d"] == nil, let h = shape["h"], let hq = shape["hq"], h % hq != 0 {
                 throw error("shape", "h=\(h) is not a multiple of hq=\(hq); expected d= for the head dimension")
             }
-            if kernel == .attention || kernel == .decodeAttention || kernel == .layer, let hq = shape["hq"], let hkv = shape["hkv"],
+            if kernel == .attention || kernel == .decodeAttention || kernel == .layer || kernel == .model, let hq = shape["hq"], let hkv = shape["hkv"],
                hq % hkv != 0 {
                 throw error("shape", "hq=\(hq) is not a multiple of hkv=\(hkv); expected query heads in whole groups per key/value head")
             }
