@@ -108,6 +108,21 @@ run 0 validate --hardware $h100 --measurements $meas/h100-decode-attention-ort.c
 run 0 validate --hardware $h100 --measurements $meas/h100-decode-attention-ort.csv --holdout --folds 3 \
   --output "$out/validate-holdout-h100-decode-attention.txt"
 
+# Whole-model steps (model rows: TensorRT-LLM v0.5 first-token latency, gpt-fast decode), too few to fit on: the pure
+# roofline, and the prediction of a file calibrated on the kernel families only (GEMM, attention, decode attention),
+# never on a model row: the held-out figure for whole models.
+run 0 validate --hardware $a100_80 --measurements $meas/a100-model.csv --output "$out/validate-roofline-a100-model.txt"
+run 0 calibrate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv $meas/a100-gemm-mamf.csv \
+  --output "$out/nvidia-a100-sxm4-80gb-calibrated-kernels.yaml" --report "$out/calibrate-a100-kernels.txt"
+run 0 validate --hardware "$out/nvidia-a100-sxm4-80gb-calibrated-kernels.yaml" --measurements $meas/a100-model.csv \
+  --output "$out/validate-kernels-calibrated-a100-on-model.txt"
+run 0 validate --hardware $h100 --measurements $meas/h100-model.csv --output "$out/validate-roofline-h100-model.txt"
+run 0 calibrate --hardware $h100 --measurements $meas/h100-gemm-xla.csv $meas/h100-attention-fa2.csv \
+  $meas/h100-decode-attention-ort.csv --output "$out/nvidia-h100-sxm-80gb-calibrated-kernels.yaml" \
+  --report "$out/calibrate-h100-kernels.txt"
+run 0 validate --hardware "$out/nvidia-h100-sxm-80gb-calibrated-kernels.yaml" --measurements $meas/h100-model.csv \
+  --output "$out/validate-kernels-calibrated-h100-on-model.txt"
+
 if $check; then
   if ! diff -r -u Reports "$out" >&2; then
     echo "regenerate-reports: Reports/ is out of date; run Scripts/regenerate-reports.sh and commit the result" >&2
