@@ -23,7 +23,18 @@ public struct PlacementOptimizer: Sendable {
         let model = PlacementModel(problem)
         let program = model.program
         var result = PlacementResult(problem: problem, greedy: greedy, rows: program.rows.count, columns: program.columns.count)
-        let warm = greedy.map { model.columnValues(for: $0.plan) }
+        // Local search from the greedy plan: the first incumbent when it is cheaper.
+        var start = greedy
+        if let greedy {
+            let polished = LocalSearch.improve(problem, greedy.plan, seconds: options.timeLimit * PlacementConstants.localSearchShare)
+            if let cost = try? PlacementChecker.check(polished, for: problem),
+               cost.value(of: problem.objective) < greedy.cost.value(of: problem.objective) * (1 - PlacementConstants.costTolerance) {
+                result.polished = (polished, cost)
+                start = (polished, cost)
+            }
+        }
+        result.localSearchTime = elapsed()
+        let warm = start.map { model.columnValues(for: $0.plan) }
 
         var outcome: SolverOutcome
         var bound: Double?
@@ -42,9 +53,11 @@ public struct PlacementOptimizer: Sendable {
                 return finish(result, outcome: outcome, model: model, bound: nil, proven: false, elapsed: elapsed())
             }
             bound = relaxation.objective
+            result.relaxationTime = elapsed()
             let integral = model.integralSegments(in: values)
+            result.fractionalSegments = model.segments.joined().count - integral.count
             // Incumbents: the greedy plan and the relaxation rounded; the better one starts the search.
-            var incumbents: [(plan: PlacementPlan, cost: PlacementCost)] = greedy.map { [$0] } ?? []
+            var incumbents: [(plan: PlacementPlan, cost: PlacementCost)] = start.map { [$0] } ?? []
             if let rounded = LPRounding.plan(model, values: values), let cost = try? PlacementChecker.check(rounded, for: problem) {
                 result.rounded = (rounded, cost)
                 incumbents.append((rounded, cost))
@@ -61,11 +74,24 @@ public struct PlacementOptimizer: Sendable {
             let left = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
                 * PlacementConstants.restrictedSolveShare
             outcome = try solver.solve(restricted, options: with(options, warm: start.map { model.columnValues(for: $0.plan) }, limit: left))
+            result.restrictedObjective = outcome.objective.map { $0 * model.objectiveScale + model.objectiveOffset }
             // Decomposition: re-optimise window after window from the best plan so far.
             var incumbent = start
             if let values = outcome.values, let cost = try? PlacementChecker.check(model.plan(from: values), for: problem),
                incumbent.map({ cost.value(of: problem.objective) < $0.cost.value(of: problem.objective) }) ?? true {
                 incumbent = (model.plan(from: values), cost)
+            }
+            // More local search from the best plan so far, with half the time left; the windows get the rest.
+            if let current = incumbent {
+                let share = (options.timeLimit * PlacementConstants.solveShare - elapsed()) * 0.5
+                if share > PlacementConstants.minimumWindowSeconds {
+                    let polished = LocalSearch.improve(problem, current.plan, seconds: share)
+                    if let cost = try? PlacementChecker.check(polished, for: problem),
+                       cost.value(of: problem.objective) < current.cost.value(of: problem.objective) * (1 - PlacementConstants.costTolerance) {
+                        incumbent = (polished, cost)
+                        result.polished = (polished, cost)
+                    }
+                }
             }
             if let incumbent {
                 let rest = options.timeLimit * PlacementConstants.solveShare - elapsed()
@@ -75,7 +101,7 @@ public struct PlacementOptimizer: Sendable {
                     result.windows = found.windows
                 }
             }
-            if outcome.values == nil && greedy == nil && result.windowed == nil {
+            if outcome.values == nil && start == nil && result.windowed == nil {
                 // The fixings may have cut every solution: branch on the whole model with what time is left.
                 let rest = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
                 outcome = try solver.solve(program, options: with(options, warm: nil, limit: rest))
@@ -114,6 +140,7 @@ public struct PlacementOptimizer: Sendable {
         }
         if let greedy = result.greedy { candidates.append((greedy.plan, greedy.cost, false)) }
         if let rounded = result.rounded { candidates.append((rounded.plan, rounded.cost, false)) }
+        if let polished = result.polished { candidates.append((polished.plan, polished.cost, false)) }
         if let windowed = result.windowed { candidates.append((windowed.plan, windowed.cost, true)) }
         let objective = problem.objective
         guard let best = candidates.min(by: { $0.cost.value(of: objective) < $1.cost.value(of: objective) }) else {
@@ -166,6 +193,10 @@ public struct PlacementResult: Sendable {
     /// The best plan of the window decomposition, and how many windows were solved.
     public var windowed: (plan: PlacementPlan, cost: PlacementCost)?
     public var windows = 0
+    /// The greedy plan after ``LocalSearch``, when that is cheaper than greedy.
+    public var polished: (plan: PlacementPlan, cost: PlacementCost)?
+    /// Seconds from the start until greedy and the local search were done.
+    public var localSearchTime = 0.0
     /// The LP relaxation rounded to a plan (LP-guided fixing only).
     public var rounded: (plan: PlacementPlan, cost: PlacementCost)?
     /// Lower bound on the objective (SI units), when known.
@@ -178,6 +209,12 @@ public struct PlacementResult: Sendable {
     /// "mip" (the whole model) or "lp-fixing" (segments fixed from the relaxation, branching on the rest).
     public var method = "mip"
     public var fixedSegments = 0
+    /// Segments the relaxation does not place wholly in one tier (LP-guided fixing only).
+    public var fractionalSegments = 0
+    /// Seconds from the start until the relaxation was solved (LP-guided fixing only).
+    public var relaxationTime: Double?
+    /// Objective of the restricted MIP after fixing (SI units), when it found a plan.
+    public var restrictedObjective: Double?
     public var solveTime = 0.0
     public var solverStatus: SolverOutcome.Status = .noSolution
     /// The program's own objective at the solver's solution (SI units); the reported cost is the checker's.
