@@ -43,7 +43,7 @@ public enum PlacementConstants {
 
     /// Share of the time limit the local search from the greedy plan (``LocalSearch``) may use at
     /// most; it usually stops sooner, when a pass over every copy brings no improvement.
-    public static let localSearchShare = 0.2
+    public static let localSearchShare = 0.5
 
     /// No window is started with less time than this left, seconds.
     public static let minimumWindowSeconds = 0.2
@@ -53,4 +53,18 @@ public enum PlacementConstants {
 
     /// Absolute slack, in bytes, allowed on a capacity when checking a plan (solver round-off).
     public static let capacitySlackBytes = 1e-3
+
+    /// Most passes of the local search (``LocalSearch``). A pass that improves nothing ends it
+    /// earlier; the bound keeps the search a function of its input alone, so reports reproduce.
+    public static let localSearchPasses = 50
+
+    /// Most copies taken out of a tier to make room for one moved in (``LocalSearch``'s ejection).
+    public static let ejectionLimit = 4
+
+    /// Copies in the way tried, one after another, as the first to leave in an ejection.
+    public static let ejectionCandidates = 8
+
+    /// Stack of the thread that solves a large model's relaxation beside the local search: the
+    /// main thread's 8 MiB, since GLPK's stack use is not documented (Linux gives other threads less).
+    public static let solverThreadStackBytes = 8 << 20
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// Places a problem's tensors: greedy baseline, MIP warm-started from it, independent check.
 public struct PlacementOptimizer: Sendable {
     public var solver: any PlacementSolver
@@ -23,6 +24,12 @@ public struct PlacementOptimizer: Sendable {
         let model = PlacementModel(problem)
         let program = model.program
         var result = PlacementResult(problem: problem, greedy: greedy, rows: program.rows.count, columns: program.columns.count)
+        let large = program.columns.count > fixingThreshold
+        // A large model's relaxation runs on a second thread while the local search improves the
+        // greedy plan on this one: the two are independent, and each takes seconds at 1,000 tensors.
+        let relaxationBudget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare)
+        let relaxationTask = large ? BackgroundSolve(solver: solver, program: program,
+                                                     options: with(options, warm: nil, limit: relaxationBudget, relaxationOnly: true)) : nil
         // Local search from the greedy plan: the first incumbent when it is cheaper.
         var start = greedy
         if let greedy {
@@ -39,21 +46,14 @@ public struct PlacementOptimizer: Sendable {
         var outcome: SolverOutcome
         var bound: Double?
         var provenByBranching = false
-        if program.columns.count <= fixingThreshold {
-            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
-            outcome = try solver.solve(program, options: with(options, warm: warm, limit: budget))
-            bound = outcome.bound
-            provenByBranching = outcome.status == .optimal
-            result.method = "mip"
-        } else {
-            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
-            let relaxation = try solver.solve(program, options: with(options, warm: nil, limit: budget, relaxationOnly: true))
+        if let relaxationTask {
+            let relaxation = try relaxationTask.wait()
+            result.relaxationTime = elapsed()
             guard relaxation.status == .optimal, let values = relaxation.values else {
                 outcome = relaxation
                 return finish(result, outcome: outcome, model: model, bound: nil, proven: false, elapsed: elapsed())
             }
             bound = relaxation.objective
-            result.relaxationTime = elapsed()
             let integral = model.integralSegments(in: values)
             result.fractionalSegments = model.segments.joined().count - integral.count
             // Incumbents: the greedy plan and the relaxation rounded; the better one starts the search.
@@ -109,6 +109,12 @@ public struct PlacementOptimizer: Sendable {
                 provenByBranching = outcome.status == .optimal
                 if let b = outcome.bound { bound = max(bound ?? b, b) }
             }
+        } else {
+            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
+            outcome = try solver.solve(program, options: with(options, warm: warm, limit: budget))
+            bound = outcome.bound
+            provenByBranching = outcome.status == .optimal
+            result.method = "mip"
         }
         return finish(result, outcome: outcome, model: model, bound: bound, proven: provenByBranching, elapsed: elapsed())
     }
@@ -235,5 +241,28 @@ public struct PlacementResult: Sendable {
     public var gainOverGreedy: Double? {
         guard let answer = objectiveValue, let base = greedyValue, base > 0 else { return nil }
         return (base - answer) / base
+    }
+}
+
+/// A solve started on its own thread; ``wait()`` returns its outcome. GLPK keeps its state per
+/// thread and the program is a value, so the solve shares nothing with the caller's work.
+final class BackgroundSolve: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var outcome: Result<SolverOutcome, SolverError>?
+
+    init(solver: any PlacementSolver, program: LinearProgram, options: SolveOptions) {
+        let thread = Thread { [self] in
+            outcome = Result { () throws(SolverError) in try solver.solve(program, options: options) }
+            done.signal()
+        }
+        thread.stackSize = PlacementConstants.solverThreadStackBytes
+        thread.start()
+    }
+
+    /// Blocks until the solve ends; the semaphore orders the write of the outcome before this read.
+    func wait() throws(SolverError) -> SolverOutcome {
+        done.wait()
+        guard let outcome else { throw SolverError.backend(solver: "background", message: "the background solve ended without an outcome") }
+        return try outcome.get()
     }
 }
