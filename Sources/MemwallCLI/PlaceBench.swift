@@ -21,6 +21,9 @@ struct PlaceBench: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seeds of the random 1,000-tensor instances.", valueName: "n"))
     var seeds: [UInt64] = [1, 2, 3]
 
+    @Option(name: .long, help: "Tensors of the random instances.")
+    var tensors: Int = 1_000
+
     @Option(name: .customLong("time-limit"), help: "Time limit for the 1,000-tensor instances, seconds.")
     var timeLimit: Double = 10
 
@@ -32,6 +35,15 @@ struct PlaceBench: ParsableCommand {
 
     @Flag(name: .long, help: "Skip the 5,000-tensor instance.")
     var skipLarge = false
+
+    @Flag(name: .long, help: "Skip the random instances (run only the scenarios).")
+    var skipRandom = false
+
+    @Flag(name: .long, help: "Print GLPK's log of each instance's last solve to stderr.")
+    var verbose = false
+
+    @Flag(name: .long, help: "Also print each phase: greedy, rounded relaxation, restricted MIP and window search costs, relaxation time and fractional segments.")
+    var detail = false
 
     @Option(name: .long, help: ArgumentHelp("Scenario files to include (default: every file in Workloads/placement/).", valueName: "file"))
     var scenario: [String] = []
@@ -57,10 +69,10 @@ struct PlaceBench: ParsableCommand {
             case let .failure(error): throw CommandFailure.badInput(loaded.located(error).description)
             }
         }
-        for seed in seeds {
-            instances.append(("random 1,000 seed \(seed) (\(objective.rawValue))", InstanceGenerator(tensors: 1_000, tiers: 4, seed: seed, objective: objective).make(), timeLimit))
+        for seed in seeds where !skipRandom {
+            instances.append(("random \(tensors) seed \(seed) (\(objective.rawValue))", InstanceGenerator(tensors: tensors, tiers: 4, seed: seed, objective: objective).make(), timeLimit))
         }
-        if !skipLarge {
+        if !skipLarge && !skipRandom {
             instances.append(("random 5,000 seed 1 (\(objective.rawValue))", InstanceGenerator(tensors: 5_000, tiers: 4, seed: 1, objective: objective).make(), largeTimeLimit))
         }
         #if DEBUG
@@ -70,18 +82,27 @@ struct PlaceBench: ParsableCommand {
         #endif
         var table = TextTable(header: ["instance", "tensors", "tiers", "rows", "columns", "method", "time", "status", "gap", "gain over greedy"],
                               rightAligned: [1, 2, 3, 4, 6, 8, 9])
+        var details: [String] = []
         for (name, problem, limit) in instances {
             Console.progress("placing \(name)")
             let result: PlacementResult
-            switch Result(catching: { () throws(SolverError) in try PlacementOptimizer(options: SolveOptions(timeLimit: limit)).solve(problem) }) {
+            switch Result(catching: { () throws(SolverError) in try PlacementOptimizer(options: SolveOptions(timeLimit: limit, verbose: verbose)).solve(problem) }) {
             case let .success(value): result = value
             case let .failure(error): throw CommandFailure(message: "error: \(name): \(error)", status: CommandFailure.infeasible)
             }
             func pct(_ v: Double?) -> String { v.map { QuantityFormatter.number($0 * 100, 3) + " %" } ?? "-" }
             table.append([name, "\(problem.tensorCount)", "\(problem.tiers.count)", "\(result.rows)", "\(result.columns)", result.method + (result.windows > 0 ? " + \(result.windows) windows" : ""),
                           QuantityFormatter.number(result.solveTime, 3) + " s", result.status.rawValue, pct(result.gap), pct(result.gainOverGreedy)])
+            if verbose { FileHandle.standardError.write(Data("\(name):\n\(result.solverLog)\n".utf8)) }
+            if detail {
+                func num(_ v: Double?) -> String { v.map { QuantityFormatter.number($0, 6) } ?? "-" }
+                details.append("\(name): greedy \(num(result.greedyValue)), local search \(num(result.polished?.cost.value(of: problem.objective))) at \(num(result.localSearchTime)) s, rounded \(num(result.rounded?.cost.value(of: problem.objective))), "
+                    + "restricted MIP \(num(result.restrictedObjective)), windows \(num(result.windowed?.cost.value(of: problem.objective))), "
+                    + "answer \(num(result.objectiveValue)), bound \(num(result.bound)); relaxation solved at \(num(result.relaxationTime)) s, "
+                    + "\(result.fractionalSegments) fractional and \(result.fixedSegments) fixed of \(problem.segments.joined().count) segments")
+            }
         }
         Console.progress(nil)
-        Console.output("build: \(build)\n" + table.render())
+        Console.output("build: \(build)\n" + table.render() + details.map { "\n" + $0 }.joined())
     }
 }

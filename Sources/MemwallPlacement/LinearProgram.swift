@@ -88,3 +88,61 @@ public struct LinearProgram: Sendable, Hashable {
         zip(columns, values).reduce(0) { $0 + $1.0.cost * $1.1 }
     }
 }
+
+extension LinearProgram {
+    /// The program with the columns of `fixed` (column → value) substituted out: their terms move
+    /// into the row bounds, rows left without columns are dropped, a row left with one continuous
+    /// column becomes that column's bounds, and a continuous column left in no row is fixed where
+    /// its cost is least. What remains is a smaller program over the same unknowns; `kept[i]` is
+    /// the original index of its column i. Every solution of the smaller program, with the fixed
+    /// values, satisfies the original's rows (the reductions only move bounds).
+    public func reduced(fixing fixed: [Int: Double]) -> (program: LinearProgram, kept: [Int]) {
+        var shift = [Double](repeating: 0, count: rows.count)
+        var byRow = [[Entry]](repeating: [], count: rows.count)
+        for entry in entries {
+            if let value = fixed[entry.column] { shift[entry.row] += entry.value * value } else { byRow[entry.row].append(entry) }
+        }
+        var columnList = columns
+        var rowKept = [Bool](repeating: true, count: rows.count)
+        var bounds = rows
+        for (row, terms) in byRow.enumerated() {
+            let s = shift[row]
+            switch bounds[row] {
+            case .free: break
+            case let .atLeast(a): bounds[row] = .atLeast(a - s)
+            case let .atMost(b): bounds[row] = .atMost(b - s)
+            case let .between(a, b): bounds[row] = .between(a - s, b - s)
+            case let .fixed(a): bounds[row] = .fixed(a - s)
+            }
+            if terms.isEmpty { rowKept[row] = false; continue }
+            guard terms.count == 1, !columns[terms[0].column].isInteger else { continue }
+            // One continuous column: the row is a bound on it.
+            let column = terms[0].column, v = terms[0].value
+            var lower: Double?, upper: Double?
+            switch bounds[row] {
+            case .free: break
+            case let .atLeast(a): if v > 0 { lower = a / v } else { upper = a / v }
+            case let .atMost(b): if v > 0 { upper = b / v } else { lower = b / v }
+            case .between, .fixed: continue
+            }
+            if let lower { columnList[column].lower = max(columnList[column].lower, lower) }
+            if let upper { columnList[column].upper = min(columnList[column].upper ?? upper, upper) }
+            // Round-off can cross the bounds of a column the fixed values pin to one value.
+            if let upper = columnList[column].upper, upper < columnList[column].lower { columnList[column].upper = columnList[column].lower }
+            rowKept[row] = false
+        }
+        var used = [Bool](repeating: false, count: columns.count)
+        for (row, terms) in byRow.enumerated() where rowKept[row] { for entry in terms { used[entry.column] = true } }
+        var result = LinearProgram(), kept: [Int] = [], index = [Int](repeating: -1, count: columns.count)
+        for (j, column) in columnList.enumerated() where fixed[j] == nil {
+            // A continuous column in no row sits at its cheapest bound; it stays when that is unbounded.
+            if !used[j] && !column.isInteger && (column.cost >= 0 || column.upper != nil) { continue }
+            index[j] = result.addColumn(column)
+            kept.append(j)
+        }
+        for (row, terms) in byRow.enumerated() where rowKept[row] {
+            result.addRow(rowNames[row], bounds[row], terms.compactMap { index[$0.column] >= 0 ? (index[$0.column], $0.value) : nil })
+        }
+        return (result, kept)
+    }
+}

@@ -35,9 +35,15 @@ public enum PlacementConstants {
 
     /// Segments re-optimised together in one window of the decomposition (``WindowSearch``). On the
     /// benchmark's SN40L-like scenario GLPK proves a 150-segment window optimal in about 0.15 s and a
-    /// 600-segment one in 0.1 to 1 s; 300 keeps a window well under a second while letting tensors
-    /// that compete for a tier over a stretch of the schedule trade places.
-    public static let windowSegments = 300
+    /// 600-segment one in 0.1 to 1 s. On the random 1,000-tensor instances the time left for windows
+    /// after the relaxation and the local search is 1 to 2 s, where 300-segment windows ended at their
+    /// time limit without improving the plan and 150-segment ones improved it (place-bench, energy,
+    /// seed 1: 1.3181 to 1.3131); on the other instances both sizes gave the same plan.
+    public static let windowSegments = 150
+
+    /// Share of the time limit the local search from the greedy plan (``LocalSearch``) may use at
+    /// most; it usually stops sooner, when a pass over every copy brings no improvement.
+    public static let localSearchShare = 0.5
 
     /// No window is started with less time than this left, seconds.
     public static let minimumWindowSeconds = 0.2
@@ -47,4 +53,18 @@ public enum PlacementConstants {
 
     /// Absolute slack, in bytes, allowed on a capacity when checking a plan (solver round-off).
     public static let capacitySlackBytes = 1e-3
+
+    /// Most passes of the local search (``LocalSearch``). A pass that improves nothing ends it
+    /// earlier; the bound keeps the search a function of its input alone, so reports reproduce.
+    public static let localSearchPasses = 50
+
+    /// Most copies taken out of a tier to make room for one moved in (``LocalSearch``'s ejection).
+    public static let ejectionLimit = 4
+
+    /// Copies in the way tried, one after another, as the first to leave in an ejection.
+    public static let ejectionCandidates = 8
+
+    /// Stack of the thread that solves a large model's relaxation beside the local search: the
+    /// main thread's 8 MiB, since GLPK's stack use is not documented (Linux gives other threads less).
+    public static let solverThreadStackBytes = 8 << 20
 }

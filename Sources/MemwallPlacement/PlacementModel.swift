@@ -51,13 +51,19 @@ public struct PlacementModel: Sendable {
         let tiers = problem.tiers.indices
         // Placement columns and the rows that place every copy of every segment.
         for (t, tensor) in problem.tensors.enumerated() {
+            let fitting = problem.tiers.map { tier in
+                tensor.bytes > 0 ? min(tensor.count, Int(min(Double(tensor.count), ((tier.capacity + PlacementConstants.capacitySlackBytes) / tensor.bytes).rounded(.down)))) : tensor.count
+            }
             var perSegment: [[Int]] = [], changes: [[Int]] = []
             for s in segments[t].indices {
                 var row: [Int] = [], change: [Int] = []
                 for m in tiers {
-                    guard tensor.allows(m) else { row.append(-1); change.append(-1); continue }
+                    // No more copies than the tier can hold on its own: tighter than 0...count for the
+                    // relaxation, and no column at all for a tensor larger than the tier.
+                    let fit = fitting[m]
+                    guard tensor.allows(m), fit > 0 else { row.append(-1); change.append(-1); continue }
                     row.append(program.addColumn(.init(name: "x[\(tensor.name)#\(s)@\(problem.tiers[m].name)]",
-                                                       upper: Double(tensor.count), isInteger: true)))
+                                                       upper: Double(fit), isInteger: true)))
                     change.append(s > 0 || tensor.homeTier != nil
                                   ? program.addColumn(.init(name: "move[\(tensor.name)#\(s)@\(problem.tiers[m].name)]")) : -1)
                 }

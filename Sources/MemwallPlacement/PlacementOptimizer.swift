@@ -1,3 +1,4 @@
+import Foundation
 /// Places a problem's tensors: greedy baseline, MIP warm-started from it, independent check.
 public struct PlacementOptimizer: Sendable {
     public var solver: any PlacementSolver
@@ -23,28 +24,40 @@ public struct PlacementOptimizer: Sendable {
         let model = PlacementModel(problem)
         let program = model.program
         var result = PlacementResult(problem: problem, greedy: greedy, rows: program.rows.count, columns: program.columns.count)
-        let warm = greedy.map { model.columnValues(for: $0.plan) }
+        let large = program.columns.count > fixingThreshold
+        // A large model's relaxation runs on a second thread while the local search improves the
+        // greedy plan on this one: the two are independent, and each takes seconds at 1,000 tensors.
+        let relaxationBudget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare)
+        let relaxationTask = large ? BackgroundSolve(solver: solver, program: program,
+                                                     options: with(options, warm: nil, limit: relaxationBudget, relaxationOnly: true)) : nil
+        // Local search from the greedy plan: the first incumbent when it is cheaper.
+        var start = greedy
+        if let greedy {
+            let polished = LocalSearch.improve(problem, greedy.plan, seconds: options.timeLimit * PlacementConstants.localSearchShare)
+            if let cost = try? PlacementChecker.check(polished, for: problem),
+               cost.value(of: problem.objective) < greedy.cost.value(of: problem.objective) * (1 - PlacementConstants.costTolerance) {
+                result.polished = (polished, cost)
+                start = (polished, cost)
+            }
+        }
+        result.localSearchTime = elapsed()
+        let warm = start.map { model.columnValues(for: $0.plan) }
 
         var outcome: SolverOutcome
         var bound: Double?
         var provenByBranching = false
-        if program.columns.count <= fixingThreshold {
-            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
-            outcome = try solver.solve(program, options: with(options, warm: warm, limit: budget))
-            bound = outcome.bound
-            provenByBranching = outcome.status == .optimal
-            result.method = "mip"
-        } else {
-            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
-            let relaxation = try solver.solve(program, options: with(options, warm: nil, limit: budget, relaxationOnly: true))
+        if let relaxationTask {
+            let relaxation = try relaxationTask.wait()
+            result.relaxationTime = elapsed()
             guard relaxation.status == .optimal, let values = relaxation.values else {
                 outcome = relaxation
                 return finish(result, outcome: outcome, model: model, bound: nil, proven: false, elapsed: elapsed())
             }
             bound = relaxation.objective
             let integral = model.integralSegments(in: values)
+            result.fractionalSegments = model.segments.joined().count - integral.count
             // Incumbents: the greedy plan and the relaxation rounded; the better one starts the search.
-            var incumbents: [(plan: PlacementPlan, cost: PlacementCost)] = greedy.map { [$0] } ?? []
+            var incumbents: [(plan: PlacementPlan, cost: PlacementCost)] = start.map { [$0] } ?? []
             if let rounded = LPRounding.plan(model, values: values), let cost = try? PlacementChecker.check(rounded, for: problem) {
                 result.rounded = (rounded, cost)
                 incumbents.append((rounded, cost))
@@ -61,11 +74,24 @@ public struct PlacementOptimizer: Sendable {
             let left = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
                 * PlacementConstants.restrictedSolveShare
             outcome = try solver.solve(restricted, options: with(options, warm: start.map { model.columnValues(for: $0.plan) }, limit: left))
+            result.restrictedObjective = outcome.objective.map { $0 * model.objectiveScale + model.objectiveOffset }
             // Decomposition: re-optimise window after window from the best plan so far.
             var incumbent = start
             if let values = outcome.values, let cost = try? PlacementChecker.check(model.plan(from: values), for: problem),
                incumbent.map({ cost.value(of: problem.objective) < $0.cost.value(of: problem.objective) }) ?? true {
                 incumbent = (model.plan(from: values), cost)
+            }
+            // More local search from the best plan so far, with half the time left; the windows get the rest.
+            if let current = incumbent {
+                let share = (options.timeLimit * PlacementConstants.solveShare - elapsed()) * 0.5
+                if share > PlacementConstants.minimumWindowSeconds {
+                    let polished = LocalSearch.improve(problem, current.plan, seconds: share)
+                    if let cost = try? PlacementChecker.check(polished, for: problem),
+                       cost.value(of: problem.objective) < current.cost.value(of: problem.objective) * (1 - PlacementConstants.costTolerance) {
+                        incumbent = (polished, cost)
+                        result.polished = (polished, cost)
+                    }
+                }
             }
             if let incumbent {
                 let rest = options.timeLimit * PlacementConstants.solveShare - elapsed()
@@ -75,7 +101,7 @@ public struct PlacementOptimizer: Sendable {
                     result.windows = found.windows
                 }
             }
-            if outcome.values == nil && greedy == nil && result.windowed == nil {
+            if outcome.values == nil && start == nil && result.windowed == nil {
                 // The fixings may have cut every solution: branch on the whole model with what time is left.
                 let rest = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
                 outcome = try solver.solve(program, options: with(options, warm: nil, limit: rest))
@@ -83,6 +109,12 @@ public struct PlacementOptimizer: Sendable {
                 provenByBranching = outcome.status == .optimal
                 if let b = outcome.bound { bound = max(bound ?? b, b) }
             }
+        } else {
+            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
+            outcome = try solver.solve(program, options: with(options, warm: warm, limit: budget))
+            bound = outcome.bound
+            provenByBranching = outcome.status == .optimal
+            result.method = "mip"
         }
         return finish(result, outcome: outcome, model: model, bound: bound, proven: provenByBranching, elapsed: elapsed())
     }
@@ -114,6 +146,7 @@ public struct PlacementOptimizer: Sendable {
         }
         if let greedy = result.greedy { candidates.append((greedy.plan, greedy.cost, false)) }
         if let rounded = result.rounded { candidates.append((rounded.plan, rounded.cost, false)) }
+        if let polished = result.polished { candidates.append((polished.plan, polished.cost, false)) }
         if let windowed = result.windowed { candidates.append((windowed.plan, windowed.cost, true)) }
         let objective = problem.objective
         guard let best = candidates.min(by: { $0.cost.value(of: objective) < $1.cost.value(of: objective) }) else {
@@ -166,6 +199,10 @@ public struct PlacementResult: Sendable {
     /// The best plan of the window decomposition, and how many windows were solved.
     public var windowed: (plan: PlacementPlan, cost: PlacementCost)?
     public var windows = 0
+    /// The greedy plan after ``LocalSearch``, when that is cheaper than greedy.
+    public var polished: (plan: PlacementPlan, cost: PlacementCost)?
+    /// Seconds from the start until greedy and the local search were done.
+    public var localSearchTime = 0.0
     /// The LP relaxation rounded to a plan (LP-guided fixing only).
     public var rounded: (plan: PlacementPlan, cost: PlacementCost)?
     /// Lower bound on the objective (SI units), when known.
@@ -178,6 +215,12 @@ public struct PlacementResult: Sendable {
     /// "mip" (the whole model) or "lp-fixing" (segments fixed from the relaxation, branching on the rest).
     public var method = "mip"
     public var fixedSegments = 0
+    /// Segments the relaxation does not place wholly in one tier (LP-guided fixing only).
+    public var fractionalSegments = 0
+    /// Seconds from the start until the relaxation was solved (LP-guided fixing only).
+    public var relaxationTime: Double?
+    /// Objective of the restricted MIP after fixing (SI units), when it found a plan.
+    public var restrictedObjective: Double?
     public var solveTime = 0.0
     public var solverStatus: SolverOutcome.Status = .noSolution
     /// The program's own objective at the solver's solution (SI units); the reported cost is the checker's.
@@ -198,5 +241,28 @@ public struct PlacementResult: Sendable {
     public var gainOverGreedy: Double? {
         guard let answer = objectiveValue, let base = greedyValue, base > 0 else { return nil }
         return (base - answer) / base
+    }
+}
+
+/// A solve started on its own thread; ``wait()`` returns its outcome. GLPK keeps its state per
+/// thread and the program is a value, so the solve shares nothing with the caller's work.
+final class BackgroundSolve: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var outcome: Result<SolverOutcome, SolverError>?
+
+    init(solver: any PlacementSolver, program: LinearProgram, options: SolveOptions) {
+        let thread = Thread { [self] in
+            outcome = Result { () throws(SolverError) in try solver.solve(program, options: options) }
+            done.signal()
+        }
+        thread.stackSize = PlacementConstants.solverThreadStackBytes
+        thread.start()
+    }
+
+    /// Blocks until the solve ends; the semaphore orders the write of the outcome before this read.
+    func wait() throws(SolverError) -> SolverOutcome {
+        done.wait()
+        guard let outcome else { throw SolverError.backend(solver: "background", message: "the background solve ended without an outcome") }
+        return try outcome.get()
     }
 }

@@ -33,23 +33,25 @@ public struct WindowSearch: Sendable {
             for window in windows where left() > PlacementConstants.minimumWindowSeconds {
                 var free = Set<[Int]>()
                 for slot in window { free.insert([slot.t, slot.s]) }
-                var program = model.program
+                // Every segment outside the window is fixed where the incumbent has it and substituted
+                // out, so GLPK branches on a program of the window's size.
+                var fixed: [Int: Double] = [:]
                 for t in model.x.indices {
                     for s in model.x[t].indices where !free.contains([t, s]) {
-                        for m in model.x[t][s].indices where model.x[t][s][m] >= 0 {
-                            let value = Double(best.plan.copies[t][s][m])
-                            program.columns[model.x[t][s][m]].lower = value
-                            program.columns[model.x[t][s][m]].upper = value
-                        }
+                        for m in model.x[t][s].indices where model.x[t][s][m] >= 0 { fixed[model.x[t][s][m]] = Double(best.plan.copies[t][s][m]) }
                     }
                 }
+                let (program, kept) = model.program.reduced(fixing: fixed)
+                let full = model.columnValues(for: best.plan)
                 var windowOptions = options
-                windowOptions.warmStart = model.columnValues(for: best.plan)
+                windowOptions.warmStart = kept.map { full[$0] }
                 windowOptions.timeLimit = min(left(), max(PlacementConstants.minimumWindowSeconds, seconds / Double(max(1, windows.count))))
                 windowOptions.relaxationOnly = false
                 let outcome = try solver.solve(program, options: windowOptions)
                 solved += 1
-                guard let values = outcome.values else { continue }
+                guard let found = outcome.values else { continue }
+                var values = full
+                for (i, j) in kept.enumerated() { values[j] = found[i] }
                 let plan = model.plan(from: values)
                 guard let cost = try? PlacementChecker.check(plan, for: problem) else { continue }
                 if cost.value(of: objective) < best.cost.value(of: objective) * (1 - PlacementConstants.costTolerance) {

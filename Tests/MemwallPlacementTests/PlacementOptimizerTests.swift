@@ -131,4 +131,17 @@ import _TestSupport
             #expect(bound <= best * (1 + 1e-9))
         }
     }
+
+    @Test func withANodeLimitTheLargeModelPathGivesTheSamePlanEveryRun() throws {
+        // The relaxation runs on its own thread beside the local search; with a node limit and
+        // time to spare every phase ends by its work bound, so two runs agree exactly.
+        let problem = InstanceGenerator(tensors: 150, tiers: 3, seed: 5, objective: .energy).make()
+        let optimizer = PlacementOptimizer(options: SolveOptions(timeLimit: 120, nodeLimit: 1), fixingThreshold: 0)
+        let first = try optimizer.solve(problem), second = try optimizer.solve(problem)
+        #expect(first.method == "lp-fixing")
+        #expect(first.plan != nil && first.plan == second.plan)
+        #expect(first.objectiveValue == second.objectiveValue && first.bound == second.bound)
+        let value = try #require(first.objectiveValue), bound = try #require(first.bound), greedy = try #require(first.greedyValue)
+        #expect(bound <= value && value <= greedy)
+    }
 }

@@ -1,0 +1,421 @@
+/// Local search on a plan: one copy of one tensor entry at a time is taken out and put back on
+/// its cheapest path through the tiers, segment by segment, with every other copy where it is.
+///
+/// The path is found exactly by dynamic programming over (segment, tier): a transition from
+/// tier a in segment s-1 to tier b in segment s pays the move bytes at the first step of s and
+/// the access bytes at its last step, both computed from the entry's copy counts (the other
+/// copies plus this one), so merged entries pay exactly what the checker charges. For the time
+/// objective a step's cost is its time, max(compute, each tier's and link's bytes over bandwidth),
+/// with every other tensor's bytes at that step in place; for traffic and energy it is the bytes
+/// times their price. A copy may enter a tier in a segment only where the tier has room at every
+/// step of it. A move is kept only when it lowers the plan's cost, so the search never makes a
+/// plan worse; the optimizer re-checks the result with ``PlacementChecker`` anyway.
+public enum LocalSearch {
+    /// The plan improved from `plan` pass after pass (every copy relocated, then moved in by
+    /// ejection, then pairs traded) until a pass brings nothing, `maxPasses` passes are done, or
+    /// `seconds` run out. Without the time running out the result depends only on the input.
+    public static func improve(_ problem: PlacementProblem, _ plan: PlacementPlan, seconds: Double,
+                               maxPasses: Int = PlacementConstants.localSearchPasses, pairs: Bool = true,
+                               ejectionLimit: Int = PlacementConstants.ejectionLimit) -> PlacementPlan {
+        let clock = ContinuousClock(), started = clock.now
+        func left() -> Double {
+            let d = clock.now - started
+            return seconds - (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+        }
+        var state = State(problem, plan)
+        let movable = problem.tensors.indices.filter { problem.tensors[$0].pinnedTier == nil }
+        // Entries whose lifetimes overlap: the pairs that compete for a tier.
+        let byBirth = movable.sorted { (problem.tensors[$0].birth, $0) < (problem.tensors[$1].birth, $1) }
+        let density = problem.tensors.indices.map { t -> Double in
+            let tensor = problem.tensors[t]
+            let accessed = tensor.accesses.reduce(0.0) { $0 + $1.bytes }
+            return accessed / (max(tensor.bytes, 1) * Double(max(1, tensor.death - tensor.birth + 1)))
+        }
+        var improved = true, passes = 0
+        while improved && passes < maxPasses && left() > 0 {
+            improved = false
+            passes += 1
+            for t in movable where left() > 0 {
+                for copy in 0..<problem.tensors[t].count where state.relocate(t, copy: copy) { improved = true }
+            }
+            if ejectionLimit > 0 {
+                for t in movable where left() > 0 {
+                    for copy in 0..<problem.tensors[t].count
+                    where state.eject(t, copy: copy, density: density, byBirth: byBirth, ejectionLimit: ejectionLimit) { improved = true }
+                }
+            }
+            if improved || !pairs { continue }
+            // Pairs: an entry that would be cheaper in a full tier, with each copy in its way there.
+            for t in movable where left() > 0 {
+                for partner in state.partners(t, density: density, byBirth: byBirth) where left() > 0 {
+                    if state.relocatePair(t, partner) { improved = true; break }
+                }
+            }
+            if improved { continue }
+            // Every pair of overlapping entries that sit in different tiers.
+            for (i, t) in byBirth.enumerated() where left() > 0 {
+                for u in byBirth[(i + 1)...] where left() > 0 {
+                    if problem.tensors[u].birth > problem.tensors[t].death { break }
+                    if state.tiersUsed(t) == state.tiersUsed(u) { continue }
+                    if state.relocatePair(t, u) { improved = true }
+                }
+            }
+        }
+        return state.plan
+    }
+
+    struct State {
+        let problem: PlacementProblem
+        let segments: [[PlacementSegment]]
+        var plan: PlacementPlan
+        /// Bytes held per tier and step, at `m * stepCount + step` (one flat array: no per-row uniqueness checks).
+        var held: [Double]
+        let stepCount: Int
+        /// Per step, tier and link, copied out of the problem for the inner loops.
+        let computeTime: [Double], bandwidth: [Double], linkBandwidth: [Double]
+        /// The tiers behind each link.
+        let linkTiers: [[Int]]
+        /// Bytes read or written per step and tier (time objective only).
+        var load: [Double]
+        /// Price of a byte at each tier (traffic and energy).
+        let price: [Double]
+        let tierCount: Int
+
+        init(_ problem: PlacementProblem, _ plan: PlacementPlan) {
+            self.problem = problem
+            segments = problem.segments
+            self.plan = plan
+            tierCount = problem.tiers.count
+            stepCount = problem.steps.count
+            computeTime = problem.steps.map(\.computeTime)
+            bandwidth = problem.tiers.map(\.bandwidth)
+            linkBandwidth = problem.links.map(\.bandwidth)
+            linkTiers = problem.links.indices.map { l in problem.tiers.indices.filter { problem.tiers[$0].links.contains(l) } }
+            held = Array(PlacementChecker.occupancy(of: plan, problem).joined())
+            load = [Double](repeating: 0, count: problem.tiers.count * problem.steps.count)
+            switch problem.objective {
+            case .traffic: price = problem.tiers.indices.map { $0 == 0 ? 0 : 1 }
+            case .energy:
+                price = problem.tiers.map { tier in
+                    (tier.energyPerByte ?? 0) + tier.links.reduce(0.0) { $0 + (problem.links[$1].energyPerByte ?? 0) }
+                }
+            case .time: price = []
+            }
+            if problem.objective == .time {
+                for t in problem.tensors.indices { add(t, plan.copies[t], sign: 1) }
+            }
+        }
+
+        /// Bytes per tier at the first step of segment s (moves) and at its last (access) for copy counts `before` → `here`.
+        func moveBytes(_ t: Int, before: [Int]?, here: [Int]) -> [Double] {
+            guard let before else { return [Double](repeating: 0, count: tierCount) }
+            let size = problem.tensors[t].bytes
+            return (0..<tierCount).map { Double(abs(here[$0] - before[$0])) * size }
+        }
+
+        func before(_ t: Int, _ s: Int, _ counts: [[Int]]) -> [Int]? {
+            if s > 0 { return counts[s - 1] }
+            guard let home = problem.tensors[t].homeTier else { return nil }
+            var row = [Int](repeating: 0, count: tierCount)
+            row[home] = problem.tensors[t].count
+            return row
+        }
+
+        /// Adds (sign 1) or removes (-1) entry t's bytes per step and tier under `counts` (time objective).
+        mutating func add(_ t: Int, _ counts: [[Int]], sign: Double) {
+            for (s, segment) in segments[t].enumerated() {
+                let moved = moveBytes(t, before: before(t, s, counts), here: counts[s])
+                for m in 0..<tierCount { load[segment.start * tierCount + m] += sign * moved[m] }
+                if let access = segment.access {
+                    for m in 0..<tierCount { load[access.step * tierCount + m] += sign * access.bytes * Double(counts[s][m]) }
+                }
+            }
+        }
+
+        /// Cost of a step with `extra` bytes per tier on top of what is there.
+        func stepCost(_ step: Int, _ extra: [Double]) -> Double {
+            guard problem.objective == .time else { return zip(extra, price).reduce(0) { $0 + $1.0 * $1.1 } }
+            return stepTime(step, extra) - stepTime(step, nil)
+        }
+
+        /// The step's time with what is there, plus `extra` bytes per tier when given.
+        func stepTime(_ step: Int, _ extra: [Double]?) -> Double {
+            let base = step * tierCount
+            var time = computeTime[step]
+            for m in 0..<tierCount {
+                let bytes = load[base + m] + (extra?[m] ?? 0)
+                time = max(time, bytes / bandwidth[m])
+            }
+            for (l, tiers) in linkTiers.enumerated() {
+                var bytes = 0.0
+                for m in tiers { bytes += load[base + m] + (extra?[m] ?? 0) }
+                time = max(time, bytes / linkBandwidth[l])
+            }
+            return time
+        }
+
+        /// The tiers of copy `copy` of entry t, segment by segment: where the cumulative count first exceeds `copy`.
+        func path(_ t: Int, copy: Int) -> [Int] {
+            plan.copies[t].map { row -> Int in
+                var sum = 0
+                for m in 0..<tierCount { sum += row[m]; if sum > copy { return m } }
+                return tierCount - 1
+            }
+        }
+
+        /// Takes the copy on `path` out of entry t's counts, occupancy and loads.
+        mutating func remove(_ t: Int, _ path: [Int]) {
+            let bytes = problem.tensors[t].bytes
+            if problem.objective == .time { add(t, plan.copies[t], sign: -1) }
+            for (s, m) in path.enumerated() {
+                plan.copies[t][s][m] -= 1
+                for step in segments[t][s].start...segments[t][s].end { held[m * stepCount + step] -= bytes }
+            }
+            if problem.objective == .time { add(t, plan.copies[t], sign: 1) }
+        }
+
+        /// Puts a copy on `path` into entry t's counts, occupancy and loads.
+        mutating func insert(_ t: Int, _ path: [Int]) {
+            let bytes = problem.tensors[t].bytes
+            if problem.objective == .time { add(t, plan.copies[t], sign: -1) }
+            for (s, m) in path.enumerated() {
+                plan.copies[t][s][m] += 1
+                for step in segments[t][s].start...segments[t][s].end { held[m * stepCount + step] += bytes }
+            }
+            if problem.objective == .time { add(t, plan.copies[t], sign: 1) }
+        }
+
+        /// Cost of adding one copy of entry t on tier b in segment s after tier a in segment s-1
+        /// (moves at the segment's first step, the access at its last), to the state as it is.
+        func transition(_ t: Int, _ s: Int, from a: Int?, to b: Int) -> Double {
+            let segment = segments[t][s], rest = plan.copies[t]
+            if problem.objective != .time {
+                // Linear prices: only the tiers this copy leaves and enters change; no arrays needed.
+                let size = problem.tensors[t].bytes
+                var total = segment.access.map { price[b] * $0.bytes } ?? 0
+                let here = rest[s]
+                if s > 0, let a {
+                    guard a != b else { return total }
+                    let previous = rest[s - 1]
+                    total += price[b] * size * Double(abs(here[b] + 1 - previous[b]) - abs(here[b] - previous[b]))
+                    total += price[a] * size * Double(abs(here[a] - previous[a] - 1) - abs(here[a] - previous[a]))
+                } else if s == 0, let home = problem.tensors[t].homeTier {
+                    let previous = problem.tensors[t].count * (b == home ? 1 : 0)
+                    total += price[b] * size * Double(abs(here[b] + 1 - previous) - abs(here[b] - previous))
+                }
+                return total
+            }
+            var here = rest[s]; here[b] += 1
+            var previous: [Int]?
+            if s > 0 { var row = rest[s - 1]; row[a!] += 1; previous = row } else { previous = before(t, 0, rest) }
+            var moved = moveBytes(t, before: previous, here: here)
+            var restMoved = moveBytes(t, before: s > 0 ? rest[s - 1] : before(t, 0, rest), here: rest[s])
+            if problem.objective == .time {
+                // The loads hold the other copies' bytes already: add only the difference.
+                for m in 0..<tierCount { moved[m] -= restMoved[m] }
+                restMoved = []
+            }
+            var accessed = [Double](repeating: 0, count: tierCount)
+            if let access = segment.access {
+                accessed[b] = access.bytes
+                if problem.objective != .time { for m in 0..<tierCount { accessed[m] += access.bytes * Double(rest[s][m]) } }
+            }
+            if problem.objective != .time {
+                // Linear prices: only what this copy changes matters; subtract the other copies' own bytes.
+                var restAccessed = [Double](repeating: 0, count: tierCount)
+                if let access = segment.access { for m in 0..<tierCount { restAccessed[m] = access.bytes * Double(rest[s][m]) } }
+                return stepCost(segment.start, zip(moved, restMoved).map { $0 - $1 }) + stepCost(segment.end, zip(accessed, restAccessed).map { $0 - $1 })
+            }
+            if segment.access == nil { return stepCost(segment.start, moved) }
+            if segment.start == segment.end { return stepCost(segment.start, zip(moved, accessed).map { $0 + $1 }) }
+            return stepCost(segment.start, moved) + stepCost(segment.end, accessed)
+        }
+
+        /// Cost of adding a copy of entry t on `path`.
+        func cost(_ t: Int, _ path: [Int]) -> Double {
+            path.indices.reduce(0.0) { $0 + transition(t, $1, from: $1 > 0 ? path[$1 - 1] : nil, to: path[$1]) }
+        }
+
+        /// The cheapest path for one more copy of entry t where every tier it uses has room, and its cost.
+        func best(_ t: Int, ignoringCapacityOf ignored: Int? = nil) -> (path: [Int], cost: Double)? {
+            let tensor = problem.tensors[t], list = segments[t]
+            let fits: [[Bool]] = list.map { segment in
+                (0..<tierCount).map { m in
+                    guard tensor.allows(m) else { return false }
+                    if m == ignored { return true }
+                    let limit = problem.tiers[m].capacity + PlacementConstants.capacitySlackBytes - tensor.bytes
+                    for step in segment.start...segment.end where held[m * stepCount + step] > limit { return false }
+                    return true
+                }
+            }
+            var value = [[Double]](repeating: [Double](repeating: .infinity, count: tierCount), count: list.count)
+            var parent = [[Int]](repeating: [Int](repeating: -1, count: tierCount), count: list.count)
+            for s in list.indices {
+                for b in 0..<tierCount where fits[s][b] {
+                    if s == 0 { value[0][b] = transition(t, 0, from: nil, to: b); continue }
+                    for a in 0..<tierCount where value[s - 1][a] < .infinity {
+                        let v = value[s - 1][a] + transition(t, s, from: a, to: b)
+                        if v < value[s][b] { value[s][b] = v; parent[s][b] = a }
+                    }
+                }
+            }
+            guard let last = list.indices.last, let end = (0..<tierCount).min(by: { value[last][$0] < value[last][$1] }),
+                  value[last][end] < .infinity else { return nil }
+            var chosen = [Int](repeating: 0, count: list.count), m = end
+            for s in list.indices.reversed() { chosen[s] = m; m = parent[s][m] }
+            return (chosen, value[last][end])
+        }
+
+        /// Moves copy `copy` of entry t to the path it would take if tiers had room, making room by
+        /// taking out the copies of other entries in its way (least accessed per byte first, at most
+        /// `ejectionLimit`) and putting them back on their cheapest paths; true when the whole chain
+        /// lowered the cost. Every cost is the marginal one against the state at that moment, so
+        /// their sum is the plan's change exactly.
+        mutating func eject(_ t: Int, copy: Int, density: [Double], byBirth: [Int], ejectionLimit: Int) -> Bool {
+            let saved = self
+            let old = path(t, copy: copy)
+            remove(t, old)
+            let current = cost(t, old)
+            let base = self
+            for target in 0..<tierCount {
+                // The cheapest path if tier `target` had room, and the copies in its way.
+                guard let ideal = base.best(t, ignoringCapacityOf: target), Self.better(ideal.cost, than: current), ideal.path != old,
+                      let first = base.firstShortfall(t, ideal.path) else { continue }
+                let candidates = base.blockers(t, at: first.step, tier: first.tier, byBirth: byBirth)
+                    .sorted { (density[$0.u], $0.u) < (density[$1.u], $1.u) }
+                for start in candidates.prefix(PlacementConstants.ejectionCandidates) {
+                    var trial = base
+                    if let change = trial.chain(t, ideal: ideal, from: start, current: current, density: density, byBirth: byBirth, ejectionLimit: ejectionLimit),
+                       change < -1e-9 * max(abs(current), 1e-300) {
+                        self = trial
+                        return true
+                    }
+                }
+            }
+            self = saved
+            return false
+        }
+
+        /// Entries in the way of copy 0 of entry t on a cheaper path through a tier that is full,
+        /// least dense first, at most ``PlacementConstants/ejectionCandidates`` per tier.
+        func partners(_ t: Int, density: [Double], byBirth: [Int]) -> [Int] {
+            var trial = self
+            let old = path(t, copy: 0)
+            trial.remove(t, old)
+            let current = trial.cost(t, old)
+            var found: [Int] = []
+            for target in 0..<tierCount {
+                guard let ideal = trial.best(t, ignoringCapacityOf: target), Self.better(ideal.cost, than: current), ideal.path != old,
+                      let first = trial.firstShortfall(t, ideal.path) else { continue }
+                let list = trial.blockers(t, at: first.step, tier: first.tier, byBirth: byBirth)
+                    .sorted { (density[$0.u], $0.u) < (density[$1.u], $1.u) }
+                for item in list.prefix(PlacementConstants.ejectionCandidates) where !found.contains(item.u) { found.append(item.u) }
+            }
+            return found
+        }
+
+        /// The first step and tier on `path` where entry t's copy does not fit.
+        func firstShortfall(_ t: Int, _ path: [Int]) -> (step: Int, tier: Int)? {
+            let bytes = problem.tensors[t].bytes
+            for (s, m) in path.enumerated() {
+                let limit = problem.tiers[m].capacity + PlacementConstants.capacitySlackBytes - bytes
+                for step in segments[t][s].start...segments[t][s].end where held[m * stepCount + step] > limit { return (step, m) }
+            }
+            return nil
+        }
+
+        /// Copies of other movable entries held in `tier` at `step`: (entry, copy index).
+        func blockers(_ t: Int, at step: Int, tier m: Int, byBirth: [Int]) -> [(u: Int, copy: Int)] {
+            var found: [(u: Int, copy: Int)] = []
+            for u in byBirth {
+                if problem.tensors[u].birth > step { break }
+                if u == t || problem.tensors[u].death < step { continue }
+                guard let k = segments[u].firstIndex(where: { $0.start <= step && step <= $0.end }), plan.copies[u][k][m] > 0 else { continue }
+                var below = 0
+                for tier in 0..<m { below += plan.copies[u][k][tier] }
+                found.append((u, below))
+            }
+            return found
+        }
+
+        /// Takes `start` out, then the least dense copy in the way until entry t fits on `ideal`,
+        /// puts t there and the evicted back on their cheapest paths: the cost change, or nil.
+        mutating func chain(_ t: Int, ideal: (path: [Int], cost: Double), from start: (u: Int, copy: Int), current: Double,
+                            density: [Double], byBirth: [Int], ejectionLimit: Int) -> Double? {
+            var change = ideal.cost - current
+            var evicted: [Int] = []
+            var next: (u: Int, copy: Int)? = start
+            while let victim = next {
+                guard evicted.count < ejectionLimit else { return nil }
+                let out = path(victim.u, copy: victim.copy)
+                remove(victim.u, out)
+                change -= cost(victim.u, out)
+                evicted.append(victim.u)
+                guard let short = firstShortfall(t, ideal.path) else { next = nil; break }
+                next = blockers(t, at: short.step, tier: short.tier, byBirth: byBirth).min { (density[$0.u], $0.u) < (density[$1.u], $1.u) }
+                if next == nil { return nil }
+            }
+            insert(t, ideal.path)
+            for u in evicted.sorted(by: { (problem.tensors[$0].bytes, $0) > (problem.tensors[$1].bytes, $1) }) {
+                guard let found = best(u) else { return nil }
+                insert(u, found.path)
+                change += found.cost
+            }
+            return change
+        }
+
+        /// The tiers entry t occupies in some segment.
+        func tiersUsed(_ t: Int) -> UInt64 {
+            var used: UInt64 = 0
+            for row in plan.copies[t] { for (m, n) in row.enumerated() where n > 0 { used |= 1 << UInt64(min(m, 63)) } }
+            return used
+        }
+
+        static func better(_ new: Double, than old: Double) -> Bool { new < old - 1e-9 * max(abs(old), 1e-300) }
+
+        /// Moves copy `copy` of entry t to its cheapest path; true when that lowered the cost.
+        mutating func relocate(_ t: Int, copy: Int) -> Bool {
+            let old = path(t, copy: copy)
+            remove(t, old)
+            let current = cost(t, old)
+            if let found = best(t), Self.better(found.cost, than: current), found.path != old {
+                insert(t, found.path)
+                return true
+            }
+            insert(t, old)
+            return false
+        }
+
+        /// Takes copy 0 of entries t and u out together and puts them back, each on its cheapest
+        /// path, in whichever order is cheaper; true when that lowered the cost. Works in place:
+        /// every trial is undone by taking out what it put in.
+        mutating func relocatePair(_ t: Int, _ u: Int) -> Bool {
+            let oldT = path(t, copy: 0)
+            remove(t, oldT)
+            let oldU = path(u, copy: 0)
+            remove(u, oldU)
+            let costT = cost(t, oldT)
+            insert(t, oldT)
+            let before = costT + cost(u, oldU)
+            remove(t, oldT)
+            var chosen: (first: Int, a: [Int], second: Int, b: [Int])?, bestCost = before
+            for (first, second) in [(t, u), (u, t)] {
+                guard let a = best(first) else { continue }
+                insert(first, a.path)
+                if let b = best(second), Self.better(a.cost + b.cost, than: bestCost) {
+                    bestCost = a.cost + b.cost
+                    chosen = (first, a.path, second, b.path)
+                }
+                remove(first, a.path)
+            }
+            if let chosen {
+                insert(chosen.first, chosen.a)
+                insert(chosen.second, chosen.b)
+                return true
+            }
+            insert(t, oldT)
+            insert(u, oldU)
+            return false
+        }
+    }
+}
