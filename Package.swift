@@ -86,7 +86,11 @@ let package = Package(
         // Tensor placement across memory tiers: problem, greedy, checker, MIP over GLPK.
         .target(
             name: "MemwallPlacement",
-            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallNumerics", "CGLPKShim"]
+            dependencies: ["MemwallModel", "MemwallAnalysis", "MemwallNumerics", "CGLPKShim"],
+            // Optimised in debug builds too: the local search is 10-20x slower unoptimised, which would
+            // put the shipped placement reports (Scripts/regenerate-reports.sh, run by `.ci/run` on the
+            // debug build) at 5 minutes a scenario.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .target(
             name: "MemwallReport",
