@@ -1,3 +1,4 @@
+import MemwallNumerics
 /// Local search on a plan: one copy of one tensor entry at a time is taken out and put back on
 /// its cheapest path through the tiers, segment by segment, with every other copy where it is.
 ///
@@ -60,6 +61,69 @@ public enum LocalSearch {
                     if state.relocatePair(t, u) { improved = true }
                 }
             }
+        }
+        return state.plan
+    }
+
+    /// The local search's whole schedule from a plan: ``improve`` to a local optimum, then
+    /// ``ruinAndRecreate`` (``PlacementConstants/ruinIterations`` stretches) to leave it, then
+    /// ``improve`` again, all within `seconds`.
+    public static func polish(_ problem: PlacementProblem, _ plan: PlacementPlan, seconds: Double) -> PlacementPlan {
+        let clock = ContinuousClock(), started = clock.now
+        func left() -> Double {
+            let d = clock.now - started
+            return seconds - (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+        }
+        let local = improve(problem, plan, seconds: left())
+        guard left() > 0 else { return local }
+        let ruined = ruinAndRecreate(problem, local, iterations: PlacementConstants.ruinIterations, seconds: left())
+        guard ruined != local, left() > 0 else { return ruined }
+        return improve(problem, ruined, seconds: left())
+    }
+
+    /// Ruin and recreate: the entries live in a random stretch of the schedule are taken out and put
+    /// back one copy at a time on their cheapest paths, in order of access density with noise; the
+    /// result is kept only when the plan got cheaper. The seed fixes the stretches, so the result is
+    /// a function of the input unless `seconds` run out.
+    public static func ruinAndRecreate(_ problem: PlacementProblem, _ plan: PlacementPlan, iterations: Int, seconds: Double,
+                                       seed: UInt64 = 1) -> PlacementPlan {
+        let clock = ContinuousClock(), started = clock.now
+        func left() -> Double {
+            let d = clock.now - started
+            return seconds - (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+        }
+        var state = State(problem, plan)
+        var random = SplitMix64(seed: seed)
+        let movable = problem.tensors.indices.filter { problem.tensors[$0].pinnedTier == nil }
+        let density = problem.tensors.indices.map { t -> Double in
+            let tensor = problem.tensors[t]
+            return tensor.accesses.reduce(0.0) { $0 + $1.bytes } / (max(tensor.bytes, 1) * Double(max(1, tensor.death - tensor.birth + 1)))
+        }
+        let steps = problem.steps.count
+        let width = max(1, steps / PlacementConstants.ruinStretchesPerSchedule)
+        for _ in 0..<iterations where left() > 0 {
+            let start = Int(random.next() % UInt64(max(1, steps)))
+            let victims = movable.filter { problem.tensors[$0].accesses.contains { $0.step >= start && $0.step < start + width } }
+            guard !victims.isEmpty else { continue }
+            let saved = state
+            var change = 0.0, failed = false
+            for u in victims {
+                for copy in (0..<problem.tensors[u].count).reversed() {
+                    let old = state.path(u, copy: copy)
+                    state.remove(u, old)
+                    change -= state.cost(u, old)
+                }
+            }
+            let noisy = victims.map { ($0, density[$0] * (0.75 + 0.5 * Double(random.next() >> 11) / Double(1 << 53))) }
+            for (u, _) in noisy.sorted(by: { ($0.1, $0.0) > ($1.1, $1.0) }) {
+                for _ in 0..<problem.tensors[u].count {
+                    guard let found = state.best(u) else { failed = true; break }
+                    state.insert(u, found.path)
+                    change += found.cost
+                }
+                if failed { break }
+            }
+            if failed || !State.better(change, than: 0) { state = saved }
         }
         return state.plan
     }

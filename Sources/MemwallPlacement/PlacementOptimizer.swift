@@ -33,7 +33,7 @@ public struct PlacementOptimizer: Sendable {
         // Local search from the greedy plan: the first incumbent when it is cheaper.
         var start = greedy
         if let greedy {
-            let polished = LocalSearch.improve(problem, greedy.plan, seconds: options.timeLimit * PlacementConstants.localSearchShare)
+            let polished = LocalSearch.polish(problem, greedy.plan, seconds: options.timeLimit * PlacementConstants.localSearchShare)
             if let cost = try? PlacementChecker.check(polished, for: problem),
                cost.value(of: problem.objective) < greedy.cost.value(of: problem.objective) * (1 - PlacementConstants.costTolerance) {
                 result.polished = (polished, cost)
