@@ -186,3 +186,8 @@ int mw_glpk_solve(const mw_glpk_problem *problem, mw_glpk_result *result) {
     glp_term_hook(NULL, NULL);
     return result->status;
 }
+
+void mw_glpk_free_thread_env(void) {
+    /* GLPK keeps one environment per thread; a thread that will not solve again gives it back. */
+    glp_free_env();
+}

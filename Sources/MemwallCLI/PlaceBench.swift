@@ -52,6 +52,9 @@ struct PlaceBench: ParsableCommand {
         guard timeLimit > 0, timeLimit <= 600, largeTimeLimit > 0, largeTimeLimit <= 600 else {
             throw ValidationError("time limits must be in (0, 600] seconds")
         }
+        guard (1...100_000).contains(tensors) else {
+            throw ValidationError("--tensors must be in 1...100000 (got \(tensors))")
+        }
     }
 
     func run() throws {

@@ -271,25 +271,13 @@ public enum LocalSearch {
             }
             var here = rest[s]; here[b] += 1
             var previous: [Int]?
-            if s > 0 { var row = rest[s - 1]; row[a!] += 1; previous = row } else { previous = before(t, 0, rest) }
+            if s > 0, let a { var row = rest[s - 1]; row[a] += 1; previous = row } else { previous = before(t, 0, rest) }
             var moved = moveBytes(t, before: previous, here: here)
-            var restMoved = moveBytes(t, before: s > 0 ? rest[s - 1] : before(t, 0, rest), here: rest[s])
-            if problem.objective == .time {
-                // The loads hold the other copies' bytes already: add only the difference.
-                for m in 0..<tierCount { moved[m] -= restMoved[m] }
-                restMoved = []
-            }
+            // The loads hold the other copies' bytes already: add only the difference.
+            let restMoved = moveBytes(t, before: s > 0 ? rest[s - 1] : before(t, 0, rest), here: rest[s])
+            for m in 0..<tierCount { moved[m] -= restMoved[m] }
             var accessed = [Double](repeating: 0, count: tierCount)
-            if let access = segment.access {
-                accessed[b] = access.bytes
-                if problem.objective != .time { for m in 0..<tierCount { accessed[m] += access.bytes * Double(rest[s][m]) } }
-            }
-            if problem.objective != .time {
-                // Linear prices: only what this copy changes matters; subtract the other copies' own bytes.
-                var restAccessed = [Double](repeating: 0, count: tierCount)
-                if let access = segment.access { for m in 0..<tierCount { restAccessed[m] = access.bytes * Double(rest[s][m]) } }
-                return stepCost(segment.start, zip(moved, restMoved).map { $0 - $1 }) + stepCost(segment.end, zip(accessed, restAccessed).map { $0 - $1 })
-            }
+            if let access = segment.access { accessed[b] = access.bytes }
             if segment.access == nil { return stepCost(segment.start, moved) }
             if segment.start == segment.end { return stepCost(segment.start, zip(moved, accessed).map { $0 + $1 }) }
             return stepCost(segment.start, moved) + stepCost(segment.end, accessed)
@@ -406,7 +394,9 @@ public enum LocalSearch {
         /// puts t there and the evicted back on their cheapest paths: the cost change, or nil.
         mutating func chain(_ t: Int, ideal: (path: [Int], cost: Double), from start: (u: Int, copy: Int), current: Double,
                             density: [Double], byBirth: [Int], ejectionLimit: Int) -> Double? {
-            var change = ideal.cost - current
+            // t's own cost is taken after the evictions, when it goes in: for the time objective a
+            // step's cost depends on what else is there, so `ideal.cost` (priced with them) is not it.
+            var change = -current
             var evicted: [Int] = []
             var next: (u: Int, copy: Int)? = start
             while let victim = next {
@@ -419,6 +409,7 @@ public enum LocalSearch {
                 next = blockers(t, at: short.step, tier: short.tier, byBirth: byBirth).min { (density[$0.u], $0.u) < (density[$1.u], $1.u) }
                 if next == nil { return nil }
             }
+            change += cost(t, ideal.path)
             insert(t, ideal.path)
             for u in evicted.sorted(by: { (problem.tensors[$0].bytes, $0) > (problem.tensors[$1].bytes, $1) }) {
                 guard let found = best(u) else { return nil }

@@ -1,3 +1,4 @@
+import CGLPKShim
 import Foundation
 /// Places a problem's tensors: greedy baseline, MIP warm-started from it, independent check.
 public struct PlacementOptimizer: Sendable {
@@ -253,6 +254,8 @@ final class BackgroundSolve: @unchecked Sendable {
     init(solver: any PlacementSolver, program: LinearProgram, options: SolveOptions) {
         let thread = Thread { [self] in
             outcome = Result { () throws(SolverError) in try solver.solve(program, options: options) }
+            // The thread ends here: give back the GLPK environment it made (a few KB per solve otherwise).
+            mw_glpk_free_thread_env()
             done.signal()
         }
         thread.stackSize = PlacementConstants.solverThreadStackBytes

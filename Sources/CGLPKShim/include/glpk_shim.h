@@ -49,4 +49,7 @@ typedef struct {
 /* Returns result->status. Safe to call concurrently from different threads. */
 int mw_glpk_solve(const mw_glpk_problem *problem, mw_glpk_result *result);
 
+/* Frees the calling thread's GLPK environment (call at the end of a thread that solved). */
+void mw_glpk_free_thread_env(void);
+
 #endif
