@@ -4,7 +4,8 @@
 /// With a calibration the engine computes, per op:
 /// - compute time = FLOPs / (peak x efficiency(engine, dtype, family) x utilisation), where the
 ///   utilisation is the wave quantisation of the op's thread blocks over ``parallelUnits``
-///   (see ``Tile``);
+///   (see ``Tile``), and under a causal mask FLOPs are those of the attention blocks the kernel
+///   executes (whole `Tile.m x Tile.attentionKeys` blocks up to the diagonal), not the masked count;
 /// - memory time per tier = bytes / (bandwidth x efficiency(tier));
 /// - a fixed ``launchOverhead`` per op instead of `overheads.per_op`.
 public struct Calibration: Sendable, Hashable {
