@@ -95,6 +95,44 @@ public struct OpCost: Sendable, Hashable {
         return uncapped * first + uncapped * (uncapped - 1) / 2 + (sq - uncapped) * cap
     }
 
+    /// Query-key pairs a FlashAttention-2/3 forward kernel computes with `blockRows` x `blockKeys`
+    /// tiles (Br x Bc), where ``attentionPairs`` counts the pairs the mask lets through.
+    ///
+    /// Without a causal mask the two are the same. Under one, query block i (rows i·Br up to
+    /// min((i+1)·Br, sq), queries aligned to the end of the keys, offset = skv - sq) runs key blocks
+    /// n_min ..< n_max with n_max = min(ceil(skv / Bc), ceil(((i+1)·Br + offset) / Bc)) and, with a
+    /// window w, n_min = max(0, floor((i·Br + offset - (w - 1)) / Bc)), each in full (the masked
+    /// part of a block crossing the diagonal is computed, then set to -inf): the loop bounds of
+    /// `compute_attn_1rowblock` in FlashAttention-2's `flash_fwd_kernel.h`. Each row of the block
+    /// scores min(skv, n_max·Bc) - n_min·Bc keys; a partial last block counts its real rows, as the
+    /// non-causal count does. For sq = skv = T·Br and Bc dividing Br that is
+    /// Br²·T(T+1)/2 = sq²/2 + sq·Br/2: a fraction 1/2 + Br/(2·sq) of the full square, not 1/2.
+    public static func executedAttentionPairs(queries: Int, keys: Int, causal: Bool, window: Int?,
+                                              blockRows: Int, blockKeys: Int) -> Double {
+        guard causal, queries > 0, keys > 0, blockRows > 0, blockKeys > 0 else {
+            return attentionPairs(queries: queries, keys: keys, causal: causal, window: window)
+        }
+        let offset = keys - queries
+        let keyBlocks = (keys + blockKeys - 1) / blockKeys
+        var total = 0.0
+        var start = 0
+        while start < queries {
+            let rows = min(blockRows, queries - start)
+            let lastKey = start + blockRows + offset                // one past the block's last visible key
+            let maxBlock = min(keyBlocks, lastKey <= 0 ? 0 : (lastKey + blockKeys - 1) / blockKeys)
+            var minBlock = 0
+            if let window {
+                let firstKey = start + offset - (window - 1)
+                minBlock = firstKey <= 0 ? 0 : firstKey / blockKeys
+            }
+            if maxBlock > minBlock {
+                total += Double(rows) * Double(min(keys, maxBlock * blockKeys) - minBlock * blockKeys)
+            }
+            start += blockRows
+        }
+        return total
+    }
+
     /// Expected distinct experts used when `tokens` tokens each pick `perToken`
     /// of `experts` experts uniformly at random: E * (1 - (1 - k/E)^T).
     /// Uniform routing touches the most experts for a given load, so weight

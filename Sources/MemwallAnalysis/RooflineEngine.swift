@@ -28,6 +28,8 @@ public struct RooflineEngine: Sendable {
             warn("tier '\(name)' has no bandwidth in the hardware file; it sets no bound")
         }
 
+        // Block skipping under a causal mask is FlashAttention's; standard attention is left at the masked count.
+        let tiledAttention = (ioModel as? HierarchicalTraffic)?.attention != .standard
         var results: [OpResult] = []
         results.reserveCapacity(workload.ops.count)
         var totalBytes = [Double](repeating: 0, count: tiers)
@@ -42,7 +44,8 @@ public struct RooflineEngine: Sendable {
             bytes.update(repeating: 0)
             ioModel.bytesMoved(by: op, cost: cost, workload: workload, hardware: compiled, into: &bytes)
             let calibrated = compiled.calibration.map { calibration in
-                CalibratedOp(family: Calibration.Family(op.kind), utilisation: calibration.utilisation(of: op, tensors: workload.tensors))
+                CalibratedOp(family: Calibration.Family(op.kind), utilisation: calibration.utilisation(of: op, tensors: workload.tensors),
+                             executedWork: calibration.executedWork(of: op, tensors: workload.tensors, tiled: tiledAttention))
             }
 
             // The conventional engine reads through the hierarchy; a near-memory engine reads its
@@ -144,10 +147,12 @@ public struct RooflineEngine: Sendable {
         var specialFunctionTime = 0.0
     }
 
-    /// What a calibration needs to know of an op: its family and how busy its blocks keep the units.
+    /// What a calibration needs to know of an op: its family, how busy its blocks keep the units, and
+    /// the work its kernel executes over the useful work it reports (causal FlashAttention's whole blocks).
     struct CalibratedOp {
         var family: Calibration.Family
         var utilisation: Double
+        var executedWork = 1.0
     }
 
     func evaluate(_ cost: OpCost, bytes traffic: UnsafeMutableBufferPointer<Double>, choice: CompiledHardware.EngineChoice?,
@@ -157,11 +162,16 @@ public struct RooflineEngine: Sendable {
         var memoryTimes = [Double](repeating: 0, count: tiers)
         var computeTime = choice.map { cost.flops / $0.rate } ?? 0
         var utilisation = 1.0
+        // Executed over useful work: the time is for the FLOPs and exponentials the kernel runs, the
+        // reported FLOPs stay the useful (masked) count.
+        var work = 1.0
         if let calibrated, let choice, let calibration = compiled.calibration {
-            // Wave quantisation is over the SMs; a near-memory engine's units are its own.
+            // Wave quantisation and block skipping are the GPU kernels'; a near-memory engine's units are its own.
             let scale = calibration.rateScale(engine: choice.engineIndex, dtype: choice.dtype, family: calibrated.family)
             utilisation = near == nil ? calibrated.utilisation : 1
+            work = near == nil ? calibrated.executedWork : 1
             computeTime /= scale * utilisation
+            if work != 1 { computeTime *= work }
         }
         // Attention's exponentials at the special-function rate: no kernel runs faster than its FLOPs at the
         // engine's peak plus its exponentials, not overlapped (FlashAttention-3 on the H100 reaches this floor;
@@ -169,9 +179,9 @@ public struct RooflineEngine: Sendable {
         var special = 0.0
         if let choice, cost.specialFunctionOps > 0, compiled.specialFunctionRate[choice.engineIndex] > 0 {
             let engine = compiled.hardware.compute[choice.engineIndex]
-            special = cost.specialFunctionOps / compiled.specialFunctionRate[choice.engineIndex] / utilisation
+            special = cost.specialFunctionOps * work / compiled.specialFunctionRate[choice.engineIndex] / utilisation
             let peak = engine.peak[choice.dtype]?.value ?? choice.rate
-            computeTime = max(computeTime, cost.flops / peak / utilisation + special)
+            computeTime = max(computeTime, cost.flops * work / peak / utilisation + special)
         }
         var energy = cost.flops * (choice?.energyPerOperation ?? 0)
         var bound = Bound.compute

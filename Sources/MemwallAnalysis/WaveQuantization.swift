@@ -58,6 +58,22 @@ public struct CompiledCalibration: Sendable {
         scale[engine][DType.allCases.firstIndex(of: dtype)!][Calibration.Family.allCases.firstIndex(of: family)!]
     }
 
+    /// Executed over useful work for `op`: under a causal mask a FlashAttention kernel computes whole
+    /// `tile.m x tile.attentionKeys` blocks, those crossing the diagonal included, so it does more than
+    /// the masked FLOP count (``OpCost/executedAttentionPairs``); 1 for every other op, for attention
+    /// without a mask, and for standard attention (`tiled` false), which this does not model.
+    public func executedWork(of op: Op, tensors: [TensorSpec], tiled: Bool = true) -> Double {
+        guard tiled, op.kind == .attention, op.causal else { return 1 }
+        let q = tensors[op.inputs[0]]
+        var keys = tensors[op.inputs[1]].shape[1]
+        if op.inputs.count == 5 { keys += tensors[op.inputs[3]].shape[1] }
+        let useful = OpCost.attentionPairs(queries: q.shape[1], keys: keys, causal: true, window: op.window)
+        guard useful > 0 else { return 1 }
+        let executed = OpCost.executedAttentionPairs(queries: q.shape[1], keys: keys, causal: true, window: op.window,
+                                                     blockRows: calibration.tile.m, blockKeys: calibration.tile.attentionKeys)
+        return executed / useful
+    }
+
     /// The busy fraction of the units for `op` (1 for ops without a thread-block model).
     public func utilisation(of op: Op, tensors: [TensorSpec]) -> Double {
         let tile = calibration.tile

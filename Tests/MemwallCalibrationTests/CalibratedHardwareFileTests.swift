@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct CalibratedHardwareFileTests {
     static let calibration = Calibration(
-        parallelUnits: 8, tile: .init(m: 64, n: 128, splitKMin: 512),
+        parallelUnits: 8, tile: .init(m: 64, n: 128, splitKMin: 512, attentionKeys: 32),
         compute: [.init(engine: "tc", dtype: .bf16, family: .gemm, efficiency: 0.61234, uncertainty: 0.01)],
         memory: [.init(tier: "dram", efficiency: 0.8, uncertainty: 0.02)],
         launchOverhead: Seconds(4.5e-6), launchOverheadUncertainty: Seconds(1e-7),

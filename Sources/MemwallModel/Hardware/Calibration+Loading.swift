@@ -7,10 +7,11 @@ extension Calibration {
         var tile = Tile()
         if let tileValue = map.optional("tile") {
             let fields = try tileValue.mapping()
-            try fields.allowOnly(["m", "n", "split_k_min", "source", "notes"])
+            try fields.allowOnly(["m", "n", "split_k_min", "attention_keys", "source", "notes"])
             tile = Tile(m: try fields.optional("m")?.int(in: 1...65_536) ?? Tile.defaultM,
                         n: try fields.optional("n")?.int(in: 1...65_536) ?? Tile.defaultN,
-                        splitKMin: try fields.optional("split_k_min")?.int(in: 1...1_000_000) ?? Tile.defaultSplitKMin)
+                        splitKMin: try fields.optional("split_k_min")?.int(in: 1...1_000_000) ?? Tile.defaultSplitKMin,
+                        attentionKeys: try fields.optional("attention_keys")?.int(in: 1...65_536) ?? Tile.defaultAttentionKeys)
         }
         var compute: [ComputeFactor] = []
         if let list = map.optional("compute") {

@@ -4,7 +4,8 @@
 /// With a calibration the engine computes, per op:
 /// - compute time = FLOPs / (peak x efficiency(engine, dtype, family) x utilisation), where the
 ///   utilisation is the wave quantisation of the op's thread blocks over ``parallelUnits``
-///   (see ``Tile``);
+///   (see ``Tile``), and under a causal mask FLOPs are those of the attention blocks the kernel
+///   executes (whole `Tile.m x Tile.attentionKeys` blocks up to the diagonal), not the masked count;
 /// - memory time per tier = bytes / (bandwidth x efficiency(tier));
 /// - a fixed ``launchOverhead`` per op instead of `overheads.per_op`.
 public struct Calibration: Sendable, Hashable {
@@ -36,12 +37,16 @@ public struct Calibration: Sendable, Hashable {
     }
 
     /// The work one thread block does: an `m x n` output tile (GEMM), or `m` query rows of one
-    /// head (attention). A GEMM whose tiles do not fill the units splits K into chunks of at
-    /// least `splitKMin`, as cuBLAS and CUTLASS split-K kernels do.
+    /// head against `attentionKeys` keys at a time (attention). A GEMM whose tiles do not fill the
+    /// units splits K into chunks of at least `splitKMin`, as cuBLAS and CUTLASS split-K kernels do.
     public struct Tile: Sendable, Hashable {
         public var m: Int
         public var n: Int
         public var splitKMin: Int
+        /// Keys per inner-loop block of a FlashAttention forward kernel (Bc; `m` is Br). Under a causal
+        /// mask the kernel skips the key blocks wholly above the diagonal and computes the blocks that
+        /// cross it in full, so the work it executes depends on Br and Bc (``OpCost/executedAttentionPairs``).
+        public var attentionKeys: Int
 
         /// 128 x 128 output tiles: the threadblock tile of CUTLASS's tensor-op GEMM examples
         /// ("tile sizes for thread-block, warp and mma-op to 128x128x32, 64x64x32, ..."), and 128
@@ -49,11 +54,19 @@ public struct Calibration: Sendable, Hashable {
         /// cuBLAS picks tiles per problem, so these are memwall's assumptions, overridable per file
         /// (`tile:`); 256 as the smallest K chunk of a split is memwall's assumption too.
         public static let defaultM = 128, defaultN = 128, defaultSplitKMin = 256
+        /// 64 keys per block: FlashAttention-2's forward kernel for head dimension 128 on SM80 and SM90
+        /// (`run_mha_fwd_hdim128` in Dao-AILab/flash-attention `csrc/flash_attn/src/flash_fwd_launch_template.h`:
+        /// `Flash_fwd_kernel_traits<128, 128, 64, 4, ...>`, kBlockM = 128 = `defaultM`, kBlockN = 64).
+        /// Head dimension 64 uses 128 x 128; FlashAttention-3 (hopper/tile_size.h, `tile_size_fwd_sm90`)
+        /// uses 128 x 128 for causal head dimension 128, 192 x 128 for 64, 128 x 80 for 256.
+        public static let defaultAttentionKeys = 64
 
-        public init(m: Int = Tile.defaultM, n: Int = Tile.defaultN, splitKMin: Int = Tile.defaultSplitKMin) {
+        public init(m: Int = Tile.defaultM, n: Int = Tile.defaultN, splitKMin: Int = Tile.defaultSplitKMin,
+                    attentionKeys: Int = Tile.defaultAttentionKeys) {
             self.m = m
             self.n = n
             self.splitKMin = splitKMin
+            self.attentionKeys = attentionKeys
         }
     }
 
