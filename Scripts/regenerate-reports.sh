@@ -89,6 +89,18 @@ run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla.csv $meas/h10
   --format csv --output "$out/validate-holdout-h100-gemm-all.csv"
 run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla.csv $meas/h100-gemm-xla-batched.csv --holdout \
   --output "$out/validate-holdout-h100-gemm-all.txt"
+# MI300X-class (gfx942) GEMMs from the ROCm/xla fork's table: the same flow as the H100 ones. parallel_units comes
+# from the file's 304 CUs (its first tier, the per-CU register file).
+mi300x=HardwareSpecs/amd-mi300x.yaml
+run 0 validate --hardware $mi300x --measurements $meas/mi300x-gemm-xla.csv --output "$out/validate-roofline-mi300x-gemm.txt"
+run 0 calibrate --hardware $mi300x --measurements $meas/mi300x-gemm-xla.csv \
+  --output "$out/amd-mi300x-calibrated.yaml" --report "$out/calibrate-mi300x-gemm.txt"
+run 0 validate --hardware $mi300x --measurements $meas/mi300x-gemm-xla.csv --holdout --folds 5 \
+  --output "$out/validate-holdout-mi300x-gemm.txt"
+run 0 validate --hardware "$out/amd-mi300x-calibrated.yaml" --measurements $meas/mi300x-gemm-xla-batched.csv \
+  --output "$out/validate-calibrated-mi300x-on-batched.txt"
+run 0 validate --hardware $mi300x --measurements $meas/mi300x-gemm-xla.csv $meas/mi300x-gemm-xla-batched.csv --holdout \
+  --output "$out/validate-holdout-mi300x-gemm-all.txt"
 a100_80=HardwareSpecs/nvidia-a100-sxm4-80gb.yaml
 run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --output "$out/validate-roofline-a100-attention.txt"
 run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --holdout --format csv \
