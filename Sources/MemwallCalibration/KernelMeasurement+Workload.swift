@@ -63,11 +63,14 @@ extension KernelMeasurement {
 
     /// The model builder's graph of one prefill or decode step for the shape's config.
     func builtModel(layers: Int, vocab: Int, tied: Bool) throws(CalibrationError) -> Workload {
-        let s = shape
-        let config = ModelConfig(hiddenSize: s["h"]!, intermediateSize: s["ffn"]!, layers: layers, attentionHeads: s["hq"]!,
-                                 keyValueHeads: s["hkv"]!, headDim: s["d"]!, vocabSize: vocab, tieWordEmbeddings: tied)
-        let parameters = WorkloadParameters(phase: variant == "decode" ? .decode : .prefill, batch: s["b"]!, seqLen: s["seq"]!,
-                                            contextLen: s["ctx"]!, weightDType: dtype, activationDType: dtype, kvDType: dtype)
+        func key(_ name: String) throws(CalibrationError) -> Int {
+            guard let value = shape[name] else { throw CalibrationError("\(location): shape has no \(name)=; expected it for \(kernel.rawValue)") }
+            return value
+        }
+        let config = ModelConfig(hiddenSize: try key("h"), intermediateSize: try key("ffn"), layers: layers, attentionHeads: try key("hq"),
+                                 keyValueHeads: try key("hkv"), headDim: try key("d"), vocabSize: vocab, tieWordEmbeddings: tied)
+        let parameters = WorkloadParameters(phase: variant == "decode" ? .decode : .prefill, batch: try key("b"), seqLen: try key("seq"),
+                                            contextLen: try key("ctx"), weightDType: dtype, activationDType: dtype, kvDType: dtype)
         var model: Workload
         do { model = try TransformerGraphBuilder(config: config, parameters: parameters, modelName: kernel.rawValue).build() } catch {
             throw CalibrationError("\(location): \(error)")
@@ -87,6 +90,9 @@ extension KernelMeasurement {
     /// The whole model: embedding, every layer, final norm and the LM head over the last position
     /// (logits for the next token, as serving engines compute them), ops run one after another.
     func model() throws(CalibrationError) -> Workload {
-        try builtModel(layers: shape["layers"]!, vocab: shape["vocab"]!, tied: shape["tied"] == 1)
+        guard let layers = shape["layers"], let vocab = shape["vocab"] else {
+            throw CalibrationError("\(location): shape needs layers= and vocab= for a whole model")
+        }
+        return try builtModel(layers: layers, vocab: vocab, tied: shape["tied"] == 1)
     }
 }

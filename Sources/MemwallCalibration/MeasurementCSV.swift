@@ -171,6 +171,20 @@ public enum MeasurementCSV {
                                provenance: provenance, location: "\(file):\(line)")
         }
 
+        /// The values a shape key accepts: flags 0 or 1; a whole model's config keys within the model
+        /// builder's own ranges (``ModelConfig``), so a row cannot ask for 10^9 layers; others up to 10^9.
+        static func range(of key: String, kernel: KernelMeasurement.Kernel) -> ClosedRange<Int> {
+            switch key {
+            case "causal", "tied": return 0...1
+            case "ctx": return 0...1_000_000_000
+            case "layers": return ModelConfig.layerRange
+            case "vocab": return ModelConfig.vocabRange
+            case "h", "ffn" where kernel == .model || kernel == .layer: return ModelConfig.sizeRange
+            case "hq", "hkv" where kernel == .model || kernel == .layer: return ModelConfig.headRange
+            default: return 1...1_000_000_000
+            }
+        }
+
         /// `key=value` pairs separated by spaces; keys from the kernel's list, values positive integers.
         func shape(for kernel: KernelMeasurement.Kernel) throws(SpecError) -> [String: Int] {
             let text = try required("shape")
@@ -185,7 +199,7 @@ public enum MeasurementCSV {
                 guard allowed.contains(key) else {
                     throw error("shape", "unknown key '\(key)' for \(kernel.rawValue)\(didYouMean(key, in: allowed)); expected \(allowed.joined(separator: ", "))")
                 }
-                let limit = key == "causal" || key == "tied" ? 0...1 : key == "ctx" ? 0...1_000_000_000 : 1...1_000_000_000
+                let limit = Self.range(of: key, kernel: kernel)
                 guard let value = Int(parts[1]), limit.contains(value) else {
                     throw error("shape", "\(key)='\(parts[1])' is not an integer in \(limit.lowerBound)...\(limit.upperBound)")
                 }

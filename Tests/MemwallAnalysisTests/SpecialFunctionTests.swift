@@ -59,7 +59,7 @@ import Testing
         let scores = 2.0 * 640 * 640, flops = 4 * 128 * scores, u = 10.0 / 16
         let scaled = flops / (Self.peak * efficiency * u)
         let floor = (flops / Self.peak + scores / Self.specialRate) / u
-        // d = 128: exps / R = 0.5 x 128 x ... the floor is 1.39 x the matmuls at peak; 1/0.2 = 5 > 1.39 > 1/0.9.
+        // d = 128: the floor is 1 + peak / (4 d R) = 1 + 100 / 512 = 1.195 x the matmuls at peak; 1/0.2 = 5 > 1.195 > 1/0.9.
         let expected = max(scaled, floor)
         #expect(abs(result.ops[0].computeTime - expected) <= 1e-14 * expected)
         #expect((efficiency < 0.5) == (expected == scaled))

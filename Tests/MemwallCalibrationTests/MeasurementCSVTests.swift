@@ -65,6 +65,13 @@ import _TestSupport
         ("kernel,shape,dtype,time_s,device,source\nattention,b=1 hq=6 hkv=4 sq=8 d=8,bf16,1e-3,x,y\n", "hq=6 is not a multiple of hkv=4"),
         ("kernel,shape,dtype,time_s,device,source\ngemm,m=1 n=1 k=1,bf16,1e-3,\"x,y\n", "m.csv:2:"),
         ("kernel,shape,dtype,time_s,device,source\ngemm,m=1 n=1 k=1,bf16,1e-3,x\"y\",z\n", "quote inside an unquoted field"),
+        // A whole model's config keys stay within the model builder's ranges (review: 10^9 layers ran out of memory).
+        ("kernel,shape,dtype,time_s,device,source\nmodel,h=8 hq=2 ffn=16 layers=1000000000 vocab=10 seq=4,bf16,1e-3,x,y\n",
+         "layers='1000000000' is not an integer in 1...100000"),
+        ("kernel,shape,dtype,time_s,device,source\nmodel,h=8 hq=2 ffn=16 layers=2 vocab=1000000000 seq=4,bf16,1e-3,x,y\n",
+         "vocab='1000000000' is not an integer in 1...100000000"),
+        ("kernel,shape,dtype,time_s,device,source\nlayer,h=2000000 hq=2 ffn=16 seq=4,bf16,1e-3,x,y\n",
+         "h='2000000' is not an integer in 1...1048576"),
     ])
     func badInputIsLocatedAndSaysWhatWasExpected(text: String, expected: String) {
         do {

@@ -43,17 +43,24 @@ public struct ModelConfig: Sendable, Hashable {
     /// The key that identifies a document as a model config; the others are then required.
     static let signatureKey = "hidden_size"
 
+    /// Accepted ranges of the config fields: far beyond any published model, small enough that the
+    /// graph (one op list per layer) and its sizes stay bounded for any accepted file.
+    public static let sizeRange = 1...1_048_576
+    public static let layerRange = 1...100_000
+    public static let headRange = 1...65_536
+    public static let vocabRange = 1...100_000_000
+
     /// Reads the config fields; `value` is the document root.
     public init(_ value: SpecValue) throws(SpecError) {
         let map = try value.mapping()
-        let sizes = 1...1_048_576
+        let sizes = Self.sizeRange
         hiddenSize = try map.required("hidden_size").int(in: sizes)
         intermediateSize = try map.required("intermediate_size").int(in: sizes)
-        layers = try map.required("num_hidden_layers").int(in: 1...100_000)
-        attentionHeads = try map.required("num_attention_heads").int(in: 1...65_536)
-        vocabSize = try map.required("vocab_size").int(in: 1...100_000_000)
+        layers = try map.required("num_hidden_layers").int(in: Self.layerRange)
+        attentionHeads = try map.required("num_attention_heads").int(in: Self.headRange)
+        vocabSize = try map.required("vocab_size").int(in: Self.vocabRange)
         modelType = try map.optional("model_type")?.string() ?? "llama"
-        keyValueHeads = try map.optional("num_key_value_heads")?.int(in: 1...65_536) ?? attentionHeads
+        keyValueHeads = try map.optional("num_key_value_heads")?.int(in: Self.headRange) ?? attentionHeads
         tieWordEmbeddings = try map.optional("tie_word_embeddings")?.bool() ?? false
         maxPositionEmbeddings = try map.optional("max_position_embeddings")?.int(in: 1...Int.max)
         slidingWindow = try map.optional("sliding_window")?.int(in: 1...Int.max)
