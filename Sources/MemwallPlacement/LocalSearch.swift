@@ -196,26 +196,22 @@ public enum LocalSearch {
             }
         }
 
-        /// Cost of a step with `extra` bytes per tier on top of what is there.
-        func stepCost(_ step: Int, _ extra: [Double]) -> Double {
-            guard problem.objective == .time else { return zip(extra, price).reduce(0) { $0 + $1.0 * $1.1 } }
-            return stepTime(step, extra) - stepTime(step, nil)
-        }
-
-        /// The step's time with what is there, plus `extra` bytes per tier when given.
-        func stepTime(_ step: Int, _ extra: [Double]?) -> Double {
+        /// The time objective's cost of a step with `extra` bytes on at most two tiers.
+        func stepCost(_ step: Int, _ extra: SparseBytes) -> Double {
             let base = step * tierCount
-            var time = computeTime[step]
+            var with = computeTime[step], without = computeTime[step]
             for m in 0..<tierCount {
-                let bytes = load[base + m] + (extra?[m] ?? 0)
-                time = max(time, bytes / bandwidth[m])
+                let bytes = load[base + m]
+                with = max(with, (bytes + extra[m]) / bandwidth[m])
+                without = max(without, bytes / bandwidth[m])
             }
             for (l, tiers) in linkTiers.enumerated() {
-                var bytes = 0.0
-                for m in tiers { bytes += load[base + m] + (extra?[m] ?? 0) }
-                time = max(time, bytes / linkBandwidth[l])
+                var bytes = 0.0, added = 0.0
+                for m in tiers { bytes += load[base + m]; added += load[base + m] + extra[m] }
+                with = max(with, added / linkBandwidth[l])
+                without = max(without, bytes / linkBandwidth[l])
             }
-            return time
+            return with - without
         }
 
         /// The tiers of copy `copy` of entry t, segment by segment: where the cumulative count first exceeds `copy`.
@@ -269,17 +265,27 @@ public enum LocalSearch {
                 }
                 return total
             }
-            var here = rest[s]; here[b] += 1
-            var previous: [Int]?
-            if s > 0, let a { var row = rest[s - 1]; row[a] += 1; previous = row } else { previous = before(t, 0, rest) }
-            var moved = moveBytes(t, before: previous, here: here)
-            // The loads hold the other copies' bytes already: add only the difference.
-            let restMoved = moveBytes(t, before: s > 0 ? rest[s - 1] : before(t, 0, rest), here: rest[s])
-            for m in 0..<tierCount { moved[m] -= restMoved[m] }
-            var accessed = [Double](repeating: 0, count: tierCount)
-            if let access = segment.access { accessed[b] = access.bytes }
-            if segment.access == nil { return stepCost(segment.start, moved) }
-            if segment.start == segment.end { return stepCost(segment.start, zip(moved, accessed).map { $0 + $1 }) }
+            // Time: only tiers a and b change, by this copy's move and access bytes; the loads hold
+            // the other copies' bytes already, so each step is priced with the difference alone.
+            let size = problem.tensors[t].bytes, here = rest[s]
+            var moved = SparseBytes()
+            if s > 0, let a {
+                if a != b {
+                    let previous = rest[s - 1]
+                    moved.add(b, size * Double(abs(here[b] + 1 - previous[b]) - abs(here[b] - previous[b])))
+                    moved.add(a, size * Double(abs(here[a] - previous[a] - 1) - abs(here[a] - previous[a])))
+                }
+            } else if s == 0, let home = problem.tensors[t].homeTier {
+                let previous = problem.tensors[t].count * (b == home ? 1 : 0)
+                moved.add(b, size * Double(abs(here[b] + 1 - previous) - abs(here[b] - previous)))
+            }
+            guard let access = segment.access else { return stepCost(segment.start, moved) }
+            var accessed = SparseBytes()
+            accessed.add(b, access.bytes)
+            if segment.start == segment.end {
+                moved.add(b, access.bytes)
+                return stepCost(segment.start, moved)
+            }
             return stepCost(segment.start, moved) + stepCost(segment.end, accessed)
         }
 
@@ -472,5 +478,21 @@ public enum LocalSearch {
             insert(u, oldU)
             return false
         }
+    }
+}
+
+/// Bytes added to at most two tiers of a step (a copy's move leaves one tier and enters another),
+/// kept without an array so the time objective's inner loop does not allocate.
+struct SparseBytes {
+    private var tiers = (-1, -1)
+    private var bytes = (0.0, 0.0)
+
+    mutating func add(_ tier: Int, _ value: Double) {
+        if tiers.0 == tier || tiers.0 < 0 { tiers.0 = tier; bytes.0 += value }
+        else if tiers.1 == tier || tiers.1 < 0 { tiers.1 = tier; bytes.1 += value }
+    }
+
+    subscript(tier: Int) -> Double {
+        (tiers.0 == tier ? bytes.0 : 0) + (tiers.1 == tier ? bytes.1 : 0)
     }
 }
