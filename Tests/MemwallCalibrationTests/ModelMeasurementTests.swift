@@ -60,10 +60,6 @@ import _TestSupport
         #expect(throws: SpecError.self) { try MeasurementCSV.parse(tied, file: "b.csv") }
     }
 
-    static func load(_ name: String) throws -> [KernelMeasurement] {
-        try MeasurementCSV.load(contentsOf: PackageRoot.path("Workloads/measurements/\(name)"))
-    }
-
     /// Llama-2-7B's Hugging Face config: hidden 4096, 32 heads (no GQA), intermediate 11008, 32 layers, vocab 32000.
     static func isLlama2_7B(_ r: KernelMeasurement) -> Bool {
         r.kernel == .model && r.shape["h"] == 4096 && r.shape["hq"] == 32 && r.shape["hkv"] == 32 && r.shape["ffn"] == 11008
@@ -72,7 +68,7 @@ import _TestSupport
 
     /// TensorRT-LLM's "Low Latency" tables print whole milliseconds; gpt-fast prints tokens per second.
     @Test func timesFollowFromThePublishedFigures() throws {
-        let a100 = try Self.load("a100-model.csv"), h100 = try Self.load("h100-model.csv")
+        let a100 = try ShippedMeasurements.load("a100-model.csv"), h100 = try ShippedMeasurements.load("h100-model.csv")
         #expect(a100.count == 3 && h100.count == 2)
         #expect((a100 + h100).allSatisfy(Self.isLlama2_7B))
         let trt = "https://github.com/NVIDIA/TensorRT-LLM/blob/138f96d45f90b9667426f7c47297d8c06bafac73/docs/source/performance.md"

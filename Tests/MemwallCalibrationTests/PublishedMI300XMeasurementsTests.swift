@@ -9,20 +9,13 @@ import _TestSupport
 /// loads, and times agree with 2 b m n k / FLOP/s worked out here from the table's own values,
 /// copied into this test, not with anything the program computes.
 @Suite struct PublishedMI300XMeasurementsTests {
-    static func load(_ name: String) throws -> [KernelMeasurement] {
-        try MeasurementCSV.load(contentsOf: PackageRoot.path("Workloads/measurements/\(name)"))
-    }
-
-    /// `time` within the 6 significant digits the files keep.
-    static func close(_ time: Double, _ expected: Double) -> Bool { abs(time - expected) <= 1e-5 * expected }
-
     static func rows(_ rows: [KernelMeasurement], b: Int, m: Int, n: Int, k: Int) -> [KernelMeasurement] {
         rows.filter { ($0.shape["b"] ?? 1) == b && $0.shape["m"] == m && $0.shape["n"] == n && $0.shape["k"] == k }
     }
 
     @Test func filesHoldEveryGfx942Bf16EntryWithItsProvenance() throws {
         for (file, count, batches) in [("mi300x-gemm-xla.csv", 126, Set([1])), ("mi300x-gemm-xla-batched.csv", 250, Set([2, 4]))] {
-            let rows = try Self.load(file)
+            let rows = try ShippedMeasurements.load(file)
             #expect(rows.count == count, "\(file)")
             #expect(Set(rows.map { $0.shape["b"] ?? 1 }) == batches, "\(file)")
             for r in rows {
@@ -39,7 +32,7 @@ import _TestSupport
 
     /// FLOP/s values copied from the table (gfx942, "bf16xbf16->bf16"), turned into times by hand.
     @Test func timesFollowFromTheTablesFlopsPerSecond() throws {
-        let all = try Self.load("mi300x-gemm-xla.csv") + Self.load("mi300x-gemm-xla-batched.csv")
+        let all = try ShippedMeasurements.load("mi300x-gemm-xla.csv") + ShippedMeasurements.load("mi300x-gemm-xla-batched.csv")
         let cases: [(b: Int, m: Int, n: Int, k: Int, flopsPerSecond: Double)] = [
             (1, 4096, 4096, 4096, 583_139_376_939_004),
             (1, 1024, 2048, 4096, 323_057_394_535_436),
@@ -55,28 +48,24 @@ import _TestSupport
             #expect(matches.count == 1, "b=\(c.b) m=\(c.m) n=\(c.n) k=\(c.k)")
             let r = try #require(matches.first)
             let seconds = 2.0 * Double(c.b) * Double(c.m) * Double(c.n) * Double(c.k) / c.flopsPerSecond
-            #expect(Self.close(r.time, seconds), "\(r.location): \(r.time) s, expected \(seconds) s")
+            #expect(ShippedMeasurements.close(r.time, seconds), "\(r.location): \(r.time) s, expected \(seconds) s")
         }
     }
 
     /// The table lists m = n = k = 256 (b = 1) twice, with different figures; both rows are kept, in table order.
     @Test func theShapeTheTableListsTwiceKeepsBothEntries() throws {
-        let rows = try Self.load("mi300x-gemm-xla.csv")
+        let rows = try ShippedMeasurements.load("mi300x-gemm-xla.csv")
         let twice = Self.rows(rows, b: 1, m: 256, n: 256, k: 256)
         #expect(twice.count == 2)
         #expect(twice[0].location.hasSuffix(":14") && twice[1].location.hasSuffix(":15"), "\(twice.map(\.location))")
         let expected = [4_577_060_701_132.0, 7_478_143_971_473.0].map { 2.0 * 256 * 256 * 256 / $0 }
-        for (r, seconds) in zip(twice, expected) { #expect(Self.close(r.time, seconds), "\(r.location)") }
+        for (r, seconds) in zip(twice, expected) { #expect(ShippedMeasurements.close(r.time, seconds), "\(r.location)") }
     }
 
     /// Every row's notes carry the table's FLOP/s (6 significant digits); the time must be 2 b m n k over it.
     @Test func everyRowMatchesItsOwnFlopsNote() throws {
         for file in ["mi300x-gemm-xla.csv", "mi300x-gemm-xla-batched.csv"] {
-            let text = try String(contentsOfFile: PackageRoot.path("Workloads/measurements/\(file)"), encoding: .utf8)
-            let dataLines = text.split(separator: "\n").filter { $0.hasPrefix("gemm,") }
-            let rows = try Self.load(file)
-            #expect(dataLines.count == rows.count)
-            for (line, r) in zip(dataLines, rows) {
+            for (line, r) in try ShippedMeasurements.rowsWithLines(file, kernel: "gemm") {
                 let note = try #require(line.firstMatch(of: /"([0-9.e+]+) FLOP\/s/), "\(r.location)")
                 let flopsPerSecond = try #require(Double(String(note.1)))
                 let flops = 2.0 * Double((r.shape["b"] ?? 1) * r.shape["m"]! * r.shape["n"]! * r.shape["k"]!)
