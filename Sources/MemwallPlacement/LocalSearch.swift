@@ -18,44 +18,34 @@ public enum LocalSearch {
     public static func improve(_ problem: PlacementProblem, _ plan: PlacementPlan, seconds: Double,
                                maxPasses: Int = PlacementConstants.localSearchPasses, pairs: Bool = true,
                                ejectionLimit: Int = PlacementConstants.ejectionLimit) -> PlacementPlan {
-        let clock = ContinuousClock(), started = clock.now
-        func left() -> Double {
-            let d = clock.now - started
-            return seconds - (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
-        }
+        let budget = TimeBudget(seconds: seconds)
         var state = State(problem, plan)
-        let movable = problem.tensors.indices.filter { problem.tensors[$0].pinnedTier == nil }
-        // Entries whose lifetimes overlap: the pairs that compete for a tier.
-        let byBirth = movable.sorted { (problem.tensors[$0].birth, $0) < (problem.tensors[$1].birth, $1) }
-        let density = problem.tensors.indices.map { t -> Double in
-            let tensor = problem.tensors[t]
-            let accessed = tensor.accesses.reduce(0.0) { $0 + $1.bytes }
-            return accessed / (max(tensor.bytes, 1) * Double(max(1, tensor.death - tensor.birth + 1)))
-        }
+        let movable = state.movable, byBirth = state.byBirth
         var improved = true, passes = 0
-        while improved && passes < maxPasses && left() > 0 {
+        while improved && passes < maxPasses && budget.left > 0 {
             improved = false
             passes += 1
-            for t in movable where left() > 0 {
+            for t in movable where budget.left > 0 {
                 for copy in 0..<problem.tensors[t].count where state.relocate(t, copy: copy) { improved = true }
             }
             if ejectionLimit > 0 {
-                for t in movable where left() > 0 {
+                for t in movable where budget.left > 0 {
                     for copy in 0..<problem.tensors[t].count
-                    where state.eject(t, copy: copy, density: density, byBirth: byBirth, ejectionLimit: ejectionLimit) { improved = true }
+                    where state.eject(t, copy: copy, ejectionLimit: ejectionLimit) { improved = true }
                 }
             }
             if improved || !pairs { continue }
             // Pairs: an entry that would be cheaper in a full tier, with each copy in its way there.
-            for t in movable where left() > 0 {
-                for partner in state.partners(t, density: density, byBirth: byBirth) where left() > 0 {
+            for t in movable where budget.left > 0 {
+                for partner in state.partners(t) where budget.left > 0 {
                     if state.relocatePair(t, partner) { improved = true; break }
                 }
             }
             if improved { continue }
-            // Every pair of overlapping entries that sit in different tiers.
-            for (i, t) in byBirth.enumerated() where left() > 0 {
-                for u in byBirth[(i + 1)...] where left() > 0 {
+            // Every pair of overlapping entries that sit in different tiers (by birth, so the inner
+            // loop ends at the first entry born after t dies).
+            for (i, t) in byBirth.enumerated() where budget.left > 0 {
+                for u in byBirth[(i + 1)...] where budget.left > 0 {
                     if problem.tensors[u].birth > problem.tensors[t].death { break }
                     if state.tiersUsed(t) == state.tiersUsed(u) { continue }
                     if state.relocatePair(t, u) { improved = true }
@@ -69,39 +59,27 @@ public enum LocalSearch {
     /// ``ruinAndRecreate`` (``PlacementConstants/ruinIterations`` stretches) to leave it, then
     /// ``improve`` again, all within `seconds`.
     public static func polish(_ problem: PlacementProblem, _ plan: PlacementPlan, seconds: Double) -> PlacementPlan {
-        let clock = ContinuousClock(), started = clock.now
-        func left() -> Double {
-            let d = clock.now - started
-            return seconds - (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
-        }
-        let local = improve(problem, plan, seconds: left())
-        guard left() > 0 else { return local }
-        let ruined = ruinAndRecreate(problem, local, iterations: PlacementConstants.ruinIterations, seconds: left())
-        guard ruined != local, left() > 0 else { return ruined }
-        return improve(problem, ruined, seconds: left())
+        let budget = TimeBudget(seconds: seconds)
+        let local = improve(problem, plan, seconds: budget.left)
+        guard budget.left > 0 else { return local }
+        let ruined = ruinAndRecreate(problem, local, iterations: PlacementConstants.ruinIterations, seconds: budget.left)
+        guard ruined != local, budget.left > 0 else { return ruined }
+        return improve(problem, ruined, seconds: budget.left)
     }
 
-    /// Ruin and recreate: the entries live in a random stretch of the schedule are taken out and put
+    /// Ruin and recreate: the entries accessed in a random stretch of the schedule are taken out and put
     /// back one copy at a time on their cheapest paths, in order of access density with noise; the
     /// result is kept only when the plan got cheaper. The seed fixes the stretches, so the result is
     /// a function of the input unless `seconds` run out.
     public static func ruinAndRecreate(_ problem: PlacementProblem, _ plan: PlacementPlan, iterations: Int, seconds: Double,
                                        seed: UInt64 = 1) -> PlacementPlan {
-        let clock = ContinuousClock(), started = clock.now
-        func left() -> Double {
-            let d = clock.now - started
-            return seconds - (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
-        }
+        let budget = TimeBudget(seconds: seconds)
         var state = State(problem, plan)
         var random = SplitMix64(seed: seed)
-        let movable = problem.tensors.indices.filter { problem.tensors[$0].pinnedTier == nil }
-        let density = problem.tensors.indices.map { t -> Double in
-            let tensor = problem.tensors[t]
-            return tensor.accesses.reduce(0.0) { $0 + $1.bytes } / (max(tensor.bytes, 1) * Double(max(1, tensor.death - tensor.birth + 1)))
-        }
+        let movable = state.movable, density = state.density
         let steps = problem.steps.count
         let width = max(1, steps / PlacementConstants.ruinStretchesPerSchedule)
-        for _ in 0..<iterations where left() > 0 {
+        for _ in 0..<iterations where budget.left > 0 {
             let start = Int(random.next() % UInt64(max(1, steps)))
             let victims = movable.filter { problem.tensors[$0].accesses.contains { $0.step >= start && $0.step < start + width } }
             guard !victims.isEmpty else { continue }
@@ -135,6 +113,11 @@ public enum LocalSearch {
         /// Bytes held per tier and step, at `m * stepCount + step` (one flat array: no per-row uniqueness checks).
         var held: [Double]
         let stepCount: Int
+        /// Entries the search may move (not pinned), and the same by birth step: entries whose
+        /// lifetimes overlap, the ones that compete for a tier, are then neighbours.
+        let movable: [Int], byBirth: [Int]
+        /// Bytes accessed per byte held per step of lifetime: who gives way first in an ejection.
+        let density: [Double]
         /// Per step, tier and link, copied out of the problem for the inner loops.
         let computeTime: [Double], bandwidth: [Double], linkBandwidth: [Double]
         /// The tiers behind each link.
@@ -151,6 +134,11 @@ public enum LocalSearch {
             self.plan = plan
             tierCount = problem.tiers.count
             stepCount = problem.steps.count
+            movable = problem.tensors.indices.filter { problem.tensors[$0].pinnedTier == nil }
+            byBirth = movable.sorted { (problem.tensors[$0].birth, $0) < (problem.tensors[$1].birth, $1) }
+            density = problem.tensors.map { tensor in
+                tensor.accesses.reduce(0.0) { $0 + $1.bytes } / (max(tensor.bytes, 1) * Double(max(1, tensor.death - tensor.birth + 1)))
+            }
             computeTime = problem.steps.map(\.computeTime)
             bandwidth = problem.tiers.map(\.bandwidth)
             linkBandwidth = problem.links.map(\.bandwidth)
@@ -329,7 +317,7 @@ public enum LocalSearch {
         /// `ejectionLimit`) and putting them back on their cheapest paths; true when the whole chain
         /// lowered the cost. Every cost is the marginal one against the state at that moment, so
         /// their sum is the plan's change exactly.
-        mutating func eject(_ t: Int, copy: Int, density: [Double], byBirth: [Int], ejectionLimit: Int) -> Bool {
+        mutating func eject(_ t: Int, copy: Int, ejectionLimit: Int) -> Bool {
             let saved = self
             let old = path(t, copy: copy)
             remove(t, old)
@@ -339,11 +327,10 @@ public enum LocalSearch {
                 // The cheapest path if tier `target` had room, and the copies in its way.
                 guard let ideal = base.best(t, ignoringCapacityOf: target), Self.better(ideal.cost, than: current), ideal.path != old,
                       let first = base.firstShortfall(t, ideal.path) else { continue }
-                let candidates = base.blockers(t, at: first.step, tier: first.tier, byBirth: byBirth)
-                    .sorted { (density[$0.u], $0.u) < (density[$1.u], $1.u) }
+                let candidates = base.blockers(t, at: first.step, tier: first.tier)
                 for start in candidates.prefix(PlacementConstants.ejectionCandidates) {
                     var trial = base
-                    if let change = trial.chain(t, ideal: ideal, from: start, current: current, density: density, byBirth: byBirth, ejectionLimit: ejectionLimit),
+                    if let change = trial.chain(t, ideal: ideal, from: start, current: current, ejectionLimit: ejectionLimit),
                        change < -1e-9 * max(abs(current), 1e-300) {
                         self = trial
                         return true
@@ -356,7 +343,7 @@ public enum LocalSearch {
 
         /// Entries in the way of copy 0 of entry t on a cheaper path through a tier that is full,
         /// least dense first, at most ``PlacementConstants/ejectionCandidates`` per tier.
-        func partners(_ t: Int, density: [Double], byBirth: [Int]) -> [Int] {
+        func partners(_ t: Int) -> [Int] {
             var trial = self
             let old = path(t, copy: 0)
             trial.remove(t, old)
@@ -365,8 +352,7 @@ public enum LocalSearch {
             for target in 0..<tierCount {
                 guard let ideal = trial.best(t, ignoringCapacityOf: target), Self.better(ideal.cost, than: current), ideal.path != old,
                       let first = trial.firstShortfall(t, ideal.path) else { continue }
-                let list = trial.blockers(t, at: first.step, tier: first.tier, byBirth: byBirth)
-                    .sorted { (density[$0.u], $0.u) < (density[$1.u], $1.u) }
+                let list = trial.blockers(t, at: first.step, tier: first.tier)
                 for item in list.prefix(PlacementConstants.ejectionCandidates) where !found.contains(item.u) { found.append(item.u) }
             }
             return found
@@ -382,8 +368,8 @@ public enum LocalSearch {
             return nil
         }
 
-        /// Copies of other movable entries held in `tier` at `step`: (entry, copy index).
-        func blockers(_ t: Int, at step: Int, tier m: Int, byBirth: [Int]) -> [(u: Int, copy: Int)] {
+        /// Copies of other movable entries held in `tier` at `step`: (entry, copy index), least dense first.
+        func blockers(_ t: Int, at step: Int, tier m: Int) -> [(u: Int, copy: Int)] {
             var found: [(u: Int, copy: Int)] = []
             for u in byBirth {
                 if problem.tensors[u].birth > step { break }
@@ -393,13 +379,13 @@ public enum LocalSearch {
                 for tier in 0..<m { below += plan.copies[u][k][tier] }
                 found.append((u, below))
             }
-            return found
+            return found.sorted { (density[$0.u], $0.u) < (density[$1.u], $1.u) }
         }
 
         /// Takes `start` out, then the least dense copy in the way until entry t fits on `ideal`,
         /// puts t there and the evicted back on their cheapest paths: the cost change, or nil.
         mutating func chain(_ t: Int, ideal: (path: [Int], cost: Double), from start: (u: Int, copy: Int), current: Double,
-                            density: [Double], byBirth: [Int], ejectionLimit: Int) -> Double? {
+                            ejectionLimit: Int) -> Double? {
             // t's own cost is taken after the evictions, when it goes in: for the time objective a
             // step's cost depends on what else is there, so `ideal.cost` (priced with them) is not it.
             var change = -current
@@ -412,7 +398,7 @@ public enum LocalSearch {
                 change -= cost(victim.u, out)
                 evicted.append(victim.u)
                 guard let short = firstShortfall(t, ideal.path) else { next = nil; break }
-                next = blockers(t, at: short.step, tier: short.tier, byBirth: byBirth).min { (density[$0.u], $0.u) < (density[$1.u], $1.u) }
+                next = blockers(t, at: short.step, tier: short.tier).first
                 if next == nil { return nil }
             }
             change += cost(t, ideal.path)

@@ -16,11 +16,7 @@ public struct PlacementOptimizer: Sendable {
 
     /// Solves `problem`. Throws ``SolverError`` when the backend fails or a number is not finite.
     public func solve(_ problem: PlacementProblem) throws(SolverError) -> PlacementResult {
-        let clock = ContinuousClock(), started = clock.now
-        func elapsed() -> Double {
-            let d = clock.now - started
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        }
+        let clock = TimeBudget()
         let greedy = GreedyPlacer.place(problem)
         let model = PlacementModel(problem)
         let program = model.program
@@ -41,7 +37,7 @@ public struct PlacementOptimizer: Sendable {
                 start = (polished, cost)
             }
         }
-        result.localSearchTime = elapsed()
+        result.localSearchTime = clock.elapsed
         let warm = start.map { model.columnValues(for: $0.plan) }
 
         var outcome: SolverOutcome
@@ -49,10 +45,10 @@ public struct PlacementOptimizer: Sendable {
         var provenByBranching = false
         if let relaxationTask {
             let relaxation = try relaxationTask.wait()
-            result.relaxationTime = elapsed()
+            result.relaxationTime = clock.elapsed
             guard relaxation.status == .optimal, let values = relaxation.values else {
                 outcome = relaxation
-                return finish(result, outcome: outcome, model: model, bound: nil, proven: false, elapsed: elapsed())
+                return finish(result, outcome: outcome, model: model, bound: nil, proven: false, elapsed: clock.elapsed)
             }
             bound = relaxation.objective
             let integral = model.integralSegments(in: values)
@@ -72,7 +68,7 @@ public struct PlacementOptimizer: Sendable {
             result.fixedSegments = fixed.count
             result.method = "lp-fixing"
             let restricted = model.fixing(fixed)
-            let left = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
+            let left = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - clock.elapsed)
                 * PlacementConstants.restrictedSolveShare
             outcome = try solver.solve(restricted, options: with(options, warm: start.map { model.columnValues(for: $0.plan) }, limit: left))
             result.restrictedObjective = outcome.objective.map { $0 * model.objectiveScale + model.objectiveOffset }
@@ -84,7 +80,7 @@ public struct PlacementOptimizer: Sendable {
             }
             // More local search from the best plan so far, with half the time left; the windows get the rest.
             if let current = incumbent {
-                let share = (options.timeLimit * PlacementConstants.solveShare - elapsed()) * 0.5
+                let share = (options.timeLimit * PlacementConstants.solveShare - clock.elapsed) * 0.5
                 if share > PlacementConstants.minimumWindowSeconds {
                     let polished = LocalSearch.improve(problem, current.plan, seconds: share)
                     if let cost = try? PlacementChecker.check(polished, for: problem),
@@ -95,7 +91,7 @@ public struct PlacementOptimizer: Sendable {
                 }
             }
             if let incumbent {
-                let rest = options.timeLimit * PlacementConstants.solveShare - elapsed()
+                let rest = options.timeLimit * PlacementConstants.solveShare - clock.elapsed
                 if rest > PlacementConstants.minimumWindowSeconds {
                     let found = try WindowSearch(solver: solver, options: options).improve(model, from: incumbent, seconds: rest)
                     result.windowed = (found.plan, found.cost)
@@ -104,20 +100,20 @@ public struct PlacementOptimizer: Sendable {
             }
             if outcome.values == nil && start == nil && result.windowed == nil {
                 // The fixings may have cut every solution: branch on the whole model with what time is left.
-                let rest = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
+                let rest = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - clock.elapsed)
                 outcome = try solver.solve(program, options: with(options, warm: nil, limit: rest))
                 result.method = "mip"
                 provenByBranching = outcome.status == .optimal
                 if let b = outcome.bound { bound = max(bound ?? b, b) }
             }
         } else {
-            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - elapsed())
+            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - clock.elapsed)
             outcome = try solver.solve(program, options: with(options, warm: warm, limit: budget))
             bound = outcome.bound
             provenByBranching = outcome.status == .optimal
             result.method = "mip"
         }
-        return finish(result, outcome: outcome, model: model, bound: bound, proven: provenByBranching, elapsed: elapsed())
+        return finish(result, outcome: outcome, model: model, bound: bound, proven: provenByBranching, elapsed: clock.elapsed)
     }
 
     private func with(_ options: SolveOptions, warm: [Double]?, limit: Double, relaxationOnly: Bool = false) -> SolveOptions {

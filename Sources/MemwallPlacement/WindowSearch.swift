@@ -17,20 +17,16 @@ public struct WindowSearch: Sendable {
     /// The best plan found from `incumbent` within `seconds`, with the number of windows solved.
     public func improve(_ model: PlacementModel, from incumbent: (plan: PlacementPlan, cost: PlacementCost),
                         seconds: Double) throws(SolverError) -> (plan: PlacementPlan, cost: PlacementCost, windows: Int) {
-        let clock = ContinuousClock(), started = clock.now
-        func left() -> Double {
-            let d = clock.now - started
-            return seconds - (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
-        }
+        let budget = TimeBudget(seconds: seconds)
         let problem = model.problem, objective = problem.objective
         var slots: [(t: Int, s: Int, start: Int)] = []
         for (t, list) in model.segments.enumerated() { for (s, segment) in list.enumerated() { slots.append((t, s, segment.start)) } }
         slots.sort { ($0.start, $0.t, $0.s) < ($1.start, $1.t, $1.s) }
         let windows = stride(from: 0, to: slots.count, by: max(1, windowSegments)).map { Array(slots[$0..<min(slots.count, $0 + windowSegments)]) }
         var best = incumbent, solved = 0, improvedInPass = true
-        while improvedInPass && left() > PlacementConstants.minimumWindowSeconds {
+        while improvedInPass && budget.left > PlacementConstants.minimumWindowSeconds {
             improvedInPass = false
-            for window in windows where left() > PlacementConstants.minimumWindowSeconds {
+            for window in windows where budget.left > PlacementConstants.minimumWindowSeconds {
                 var free = Set<[Int]>()
                 for slot in window { free.insert([slot.t, slot.s]) }
                 // Every segment outside the window is fixed where the incumbent has it and substituted
@@ -45,7 +41,7 @@ public struct WindowSearch: Sendable {
                 let full = model.columnValues(for: best.plan)
                 var windowOptions = options
                 windowOptions.warmStart = kept.map { full[$0] }
-                windowOptions.timeLimit = min(left(), max(PlacementConstants.minimumWindowSeconds, seconds / Double(max(1, windows.count))))
+                windowOptions.timeLimit = min(budget.left, max(PlacementConstants.minimumWindowSeconds, seconds / Double(max(1, windows.count))))
                 windowOptions.relaxationOnly = false
                 let outcome = try solver.solve(program, options: windowOptions)
                 solved += 1

@@ -135,8 +135,6 @@ import Testing
             let greedy = try #require(GreedyPlacer.place(problem))
             let before = greedy.cost.value(of: objective)
             let base = LocalSearch.State(problem, greedy.plan)
-            let density = problem.tensors.map { $0.accesses.reduce(0.0) { $0 + $1.bytes } / max($0.bytes, 1) }
-            let byBirth = problem.tensors.indices.sorted { (problem.tensors[$0].birth, $0) < (problem.tensors[$1].birth, $1) }
             for t in problem.tensors.indices {
                 var without = base
                 let old = without.path(t, copy: 0)
@@ -145,10 +143,9 @@ import Testing
                 for target in 0..<problem.tiers.count {
                     guard let ideal = without.best(t, ignoringCapacityOf: target), ideal.path != old,
                           let first = without.firstShortfall(t, ideal.path) else { continue }
-                    for start in without.blockers(t, at: first.step, tier: first.tier, byBirth: byBirth).prefix(3) {
+                    for start in without.blockers(t, at: first.step, tier: first.tier).prefix(3) {
                         var trial = without
-                        guard let change = trial.chain(t, ideal: ideal, from: start, current: current, density: density,
-                                                       byBirth: byBirth, ejectionLimit: 4) else { continue }
+                        guard let change = trial.chain(t, ideal: ideal, from: start, current: current, ejectionLimit: 4) else { continue }
                         let after = try PlacementChecker.check(trial.plan, for: problem).value(of: objective)
                         #expect(abs((after - before) - change) <= 1e-9 * before, "seed \(seed) t\(t): chain \(change), checker \(after - before)")
                         chains += 1
