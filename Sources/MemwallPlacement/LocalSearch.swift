@@ -1,4 +1,3 @@
-import MemwallNumerics
 /// Local search on a plan: one copy of one tensor entry at a time is taken out and put back on
 /// its cheapest path through the tiers, segment by segment, with every other copy where it is.
 ///
@@ -51,57 +50,6 @@ public enum LocalSearch {
                     if state.relocatePair(t, u) { improved = true }
                 }
             }
-        }
-        return state.plan
-    }
-
-    /// The local search's whole schedule from a plan: ``improve`` to a local optimum, then
-    /// ``ruinAndRecreate`` (``PlacementConstants/ruinIterations`` stretches) to leave it, then
-    /// ``improve`` again, all within `seconds`.
-    public static func polish(_ problem: PlacementProblem, _ plan: PlacementPlan, seconds: Double) -> PlacementPlan {
-        let budget = TimeBudget(seconds: seconds)
-        let local = improve(problem, plan, seconds: budget.left)
-        guard budget.left > 0 else { return local }
-        let ruined = ruinAndRecreate(problem, local, iterations: PlacementConstants.ruinIterations, seconds: budget.left)
-        guard ruined != local, budget.left > 0 else { return ruined }
-        return improve(problem, ruined, seconds: budget.left)
-    }
-
-    /// Ruin and recreate: the entries accessed in a random stretch of the schedule are taken out and put
-    /// back one copy at a time on their cheapest paths, in order of access density with noise; the
-    /// result is kept only when the plan got cheaper. The seed fixes the stretches, so the result is
-    /// a function of the input unless `seconds` run out.
-    public static func ruinAndRecreate(_ problem: PlacementProblem, _ plan: PlacementPlan, iterations: Int, seconds: Double,
-                                       seed: UInt64 = 1) -> PlacementPlan {
-        let budget = TimeBudget(seconds: seconds)
-        var state = State(problem, plan)
-        var random = SplitMix64(seed: seed)
-        let movable = state.movable, density = state.density
-        let steps = problem.steps.count
-        let width = max(1, steps / PlacementConstants.ruinStretchesPerSchedule)
-        for _ in 0..<iterations where budget.left > 0 {
-            let start = Int(random.next() % UInt64(max(1, steps)))
-            let victims = movable.filter { problem.tensors[$0].accesses.contains { $0.step >= start && $0.step < start + width } }
-            guard !victims.isEmpty else { continue }
-            let saved = state
-            var change = 0.0, failed = false
-            for u in victims {
-                for copy in (0..<problem.tensors[u].count).reversed() {
-                    let old = state.path(u, copy: copy)
-                    state.remove(u, old)
-                    change -= state.cost(u, old)
-                }
-            }
-            let noisy = victims.map { ($0, density[$0] * (0.75 + 0.5 * Double(random.next() >> 11) / Double(1 << 53))) }
-            for (u, _) in noisy.sorted(by: { ($0.1, $0.0) > ($1.1, $1.0) }) {
-                for _ in 0..<problem.tensors[u].count {
-                    guard let found = state.best(u) else { failed = true; break }
-                    state.insert(u, found.path)
-                    change += found.cost
-                }
-                if failed { break }
-            }
-            if failed || !State.better(change, than: 0) { state = saved }
         }
         return state.plan
     }
@@ -310,105 +258,6 @@ public enum LocalSearch {
             var chosen = [Int](repeating: 0, count: list.count), m = end
             for s in list.indices.reversed() { chosen[s] = m; m = parent[s][m] }
             return (chosen, value[last][end])
-        }
-
-        /// Moves copy `copy` of entry t to the path it would take if tiers had room, making room by
-        /// taking out the copies of other entries in its way (least accessed per byte first, at most
-        /// `ejectionLimit`) and putting them back on their cheapest paths; true when the whole chain
-        /// lowered the cost. Every cost is the marginal one against the state at that moment, so
-        /// their sum is the plan's change exactly.
-        mutating func eject(_ t: Int, copy: Int, ejectionLimit: Int) -> Bool {
-            let saved = self
-            let old = path(t, copy: copy)
-            remove(t, old)
-            let current = cost(t, old)
-            let base = self
-            for target in 0..<tierCount {
-                // The cheapest path if tier `target` had room, and the copies in its way.
-                guard let ideal = base.best(t, ignoringCapacityOf: target), Self.better(ideal.cost, than: current), ideal.path != old,
-                      let first = base.firstShortfall(t, ideal.path) else { continue }
-                let candidates = base.blockers(t, at: first.step, tier: first.tier)
-                for start in candidates.prefix(PlacementConstants.ejectionCandidates) {
-                    var trial = base
-                    if let change = trial.chain(t, ideal: ideal, from: start, current: current, ejectionLimit: ejectionLimit),
-                       change < -1e-9 * max(abs(current), 1e-300) {
-                        self = trial
-                        return true
-                    }
-                }
-            }
-            self = saved
-            return false
-        }
-
-        /// Entries in the way of copy 0 of entry t on a cheaper path through a tier that is full,
-        /// least dense first, at most ``PlacementConstants/ejectionCandidates`` per tier.
-        func partners(_ t: Int) -> [Int] {
-            var trial = self
-            let old = path(t, copy: 0)
-            trial.remove(t, old)
-            let current = trial.cost(t, old)
-            var found: [Int] = []
-            for target in 0..<tierCount {
-                guard let ideal = trial.best(t, ignoringCapacityOf: target), Self.better(ideal.cost, than: current), ideal.path != old,
-                      let first = trial.firstShortfall(t, ideal.path) else { continue }
-                let list = trial.blockers(t, at: first.step, tier: first.tier)
-                for item in list.prefix(PlacementConstants.ejectionCandidates) where !found.contains(item.u) { found.append(item.u) }
-            }
-            return found
-        }
-
-        /// The first step and tier on `path` where entry t's copy does not fit.
-        func firstShortfall(_ t: Int, _ path: [Int]) -> (step: Int, tier: Int)? {
-            let bytes = problem.tensors[t].bytes
-            for (s, m) in path.enumerated() {
-                let limit = problem.tiers[m].capacity + PlacementConstants.capacitySlackBytes - bytes
-                for step in segments[t][s].start...segments[t][s].end where held[m * stepCount + step] > limit { return (step, m) }
-            }
-            return nil
-        }
-
-        /// Copies of other movable entries held in `tier` at `step`: (entry, copy index), least dense first.
-        func blockers(_ t: Int, at step: Int, tier m: Int) -> [(u: Int, copy: Int)] {
-            var found: [(u: Int, copy: Int)] = []
-            for u in byBirth {
-                if problem.tensors[u].birth > step { break }
-                if u == t || problem.tensors[u].death < step { continue }
-                guard let k = segments[u].firstIndex(where: { $0.start <= step && step <= $0.end }), plan.copies[u][k][m] > 0 else { continue }
-                var below = 0
-                for tier in 0..<m { below += plan.copies[u][k][tier] }
-                found.append((u, below))
-            }
-            return found.sorted { (density[$0.u], $0.u) < (density[$1.u], $1.u) }
-        }
-
-        /// Takes `start` out, then the least dense copy in the way until entry t fits on `ideal`,
-        /// puts t there and the evicted back on their cheapest paths: the cost change, or nil.
-        mutating func chain(_ t: Int, ideal: (path: [Int], cost: Double), from start: (u: Int, copy: Int), current: Double,
-                            ejectionLimit: Int) -> Double? {
-            // t's own cost is taken after the evictions, when it goes in: for the time objective a
-            // step's cost depends on what else is there, so `ideal.cost` (priced with them) is not it.
-            var change = -current
-            var evicted: [Int] = []
-            var next: (u: Int, copy: Int)? = start
-            while let victim = next {
-                guard evicted.count < ejectionLimit else { return nil }
-                let out = path(victim.u, copy: victim.copy)
-                remove(victim.u, out)
-                change -= cost(victim.u, out)
-                evicted.append(victim.u)
-                guard let short = firstShortfall(t, ideal.path) else { next = nil; break }
-                next = blockers(t, at: short.step, tier: short.tier).first
-                if next == nil { return nil }
-            }
-            change += cost(t, ideal.path)
-            insert(t, ideal.path)
-            for u in evicted.sorted(by: { (problem.tensors[$0].bytes, $0) > (problem.tensors[$1].bytes, $1) }) {
-                guard let found = best(u) else { return nil }
-                insert(u, found.path)
-                change += found.cost
-            }
-            return change
         }
 
         /// The tiers entry t occupies in some segment.
