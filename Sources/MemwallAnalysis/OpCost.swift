@@ -54,10 +54,9 @@ public struct OpCost: Sendable, Hashable {
             let touched = Self.expectedExpertsTouched(experts: experts, perToken: Double(op.expertsPerToken ?? 1), tokens: tokens)
             read = x.bytes + w.bytes * touched / experts
         case .attention:
-            let q = tensors[inputs[0]], k = tensors[inputs[1]]
+            let q = tensors[inputs[0]]
             let batch = Double(q.shape[0]), queries = q.shape[1], heads = Double(q.shape[2]), headDim = Double(q.shape[3])
-            var keys = k.shape[1]
-            if inputs.count == 5 { keys += tensors[inputs[3]].shape[1] }
+            let keys = Self.attentionKeys(of: op, tensors: tensors)
             let pairs = Self.attentionPairs(queries: queries, keys: keys, causal: op.causal, window: op.window)
             flops = 4 * batch * heads * headDim * pairs
             exponentials = OpCostConventions.attentionExponentialsPerScore * batch * heads * pairs
@@ -93,6 +92,13 @@ public struct OpCost: Sendable, Hashable {
         let first = kt - sq + 1                          // keys seen by the first query
         let uncapped = max(0, min(sq, cap - first + 1))  // queries whose count is below the window
         return uncapped * first + uncapped * (uncapped - 1) / 2 + (sq - uncapped) * cap
+    }
+
+    /// Keys an attention op scores each query against: the new keys, plus the cached ones when the op
+    /// reads a KV cache (inputs q, k, v, k cache, v cache).
+    public static func attentionKeys(of op: Op, tensors: [TensorSpec]) -> Int {
+        let new = tensors[op.inputs[1]].shape[1]
+        return op.inputs.count == 5 ? new + tensors[op.inputs[3]].shape[1] : new
     }
 
     /// Query-key pairs a FlashAttention-2/3 forward kernel computes with `blockRows` x `blockKeys`

@@ -171,7 +171,7 @@ public struct RooflineEngine: Sendable {
             utilisation = near == nil ? calibrated.utilisation : 1
             work = near == nil ? calibrated.executedWork : 1
             computeTime /= scale * utilisation
-            if work != 1 { computeTime *= work }
+            computeTime *= work    // exact when 1: non-causal ops keep their time bit for bit
         }
         // Attention's exponentials at the special-function rate: no kernel runs faster than its FLOPs at the
         // engine's peak plus its exponentials, not overlapped (FlashAttention-3 on the H100 reaches this floor;

@@ -65,8 +65,7 @@ public struct CompiledCalibration: Sendable {
     public func executedWork(of op: Op, tensors: [TensorSpec], tiled: Bool = true) -> Double {
         guard tiled, op.kind == .attention, op.causal else { return 1 }
         let q = tensors[op.inputs[0]]
-        var keys = tensors[op.inputs[1]].shape[1]
-        if op.inputs.count == 5 { keys += tensors[op.inputs[3]].shape[1] }
+        let keys = OpCost.attentionKeys(of: op, tensors: tensors)
         let useful = OpCost.attentionPairs(queries: q.shape[1], keys: keys, causal: true, window: op.window)
         guard useful > 0 else { return 1 }
         let executed = OpCost.executedAttentionPairs(queries: q.shape[1], keys: keys, causal: true, window: op.window,
