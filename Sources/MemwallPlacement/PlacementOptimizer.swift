@@ -38,7 +38,6 @@ public struct PlacementOptimizer: Sendable {
             }
         }
         result.localSearchTime = clock.elapsed
-        let warm = start.map { model.columnValues(for: $0.plan) }
 
         var outcome: SolverOutcome
         var bound: Double?
@@ -80,7 +79,7 @@ public struct PlacementOptimizer: Sendable {
             }
             // More local search from the best plan so far, with half the time left; the windows get the rest.
             if let current = incumbent {
-                let share = (options.timeLimit * PlacementConstants.solveShare - clock.elapsed) * 0.5
+                let share = (options.timeLimit * PlacementConstants.solveShare - clock.elapsed) * PlacementConstants.incumbentSearchShare
                 if share > PlacementConstants.minimumWindowSeconds {
                     let polished = LocalSearch.improve(problem, current.plan, seconds: share)
                     if let cost = try? PlacementChecker.check(polished, for: problem),
@@ -108,7 +107,7 @@ public struct PlacementOptimizer: Sendable {
             }
         } else {
             let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - clock.elapsed)
-            outcome = try solver.solve(program, options: with(options, warm: warm, limit: budget))
+            outcome = try solver.solve(program, options: with(options, warm: start.map { model.columnValues(for: $0.plan) }, limit: budget))
             bound = outcome.bound
             provenByBranching = outcome.status == .optimal
             result.method = "mip"
