@@ -50,6 +50,14 @@ import Testing
         #expect(tensors.reduce(0) { $0 + ($1["copies"] as? Int ?? 0) } == 26)
     }
 
+    @Test(arguments: ["-5", "0", "100001"])
+    func placeBenchRefusesATensorCountOutsideItsRange(count: String) async throws {
+        // Review: --tensors -5 trapped in the instance generator (exit 132).
+        let result = try await Memwall.run(["place-bench", "--tensors=\(count)", "--skip-large"])
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderrLines.joined(separator: " ").contains("--tensors must be in 1...100000 (got \(count))"), "\(result)")
+    }
+
     @Test func aPinnedTensorLargerThanItsTierIsInfeasibleWithStepTierAndShortfall() async throws {
         try await withTemporaryDirectory { dir in
             try Self.graph.write(to: dir.appendingPathComponent("graph.yaml"), atomically: true, encoding: .utf8)
