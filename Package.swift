@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "MemwallAnalysis",
-            dependencies: ["MemwallModel"]
+            dependencies: ["MemwallModel", .product(name: "HeapModule", package: "swift-collections")]
         ),
         // Capacity planning on top of the engine: serving estimates, parallelism, sweeps, plans.
         .target(
@@ -115,7 +115,7 @@ let package = Package(
         .target(name: "_TestSupport", dependencies: ["MemwallNumerics"], path: "Tests/_TestSupport"),
         .testTarget(name: "MemwallModelTests", dependencies: ["MemwallModel", "_TestSupport"]),
         .testTarget(name: "MemwallAnalysisTests", dependencies: [
-            "MemwallAnalysis", "MemwallModel", "_TestSupport",
+            "MemwallAnalysis", "MemwallModel", "MemwallNumerics", "_TestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "MemwallReportTests", dependencies: [

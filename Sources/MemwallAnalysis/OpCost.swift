@@ -118,9 +118,33 @@ public struct OpCost: Sendable, Hashable {
         guard causal, queries > 0, keys > 0, blockRows > 0, blockKeys > 0 else {
             return attentionPairs(queries: queries, keys: keys, causal: causal, window: window)
         }
+        var total = 0.0
+        forEachCausalQueryBlock(queries: queries, keys: keys, window: window, blockRows: blockRows, blockKeys: blockKeys) {
+            total += $0
+        }
+        return total
+    }
+
+    /// The pairs each query block of a causal FlashAttention forward kernel computes, in the order of
+    /// its grid (`dim3 grid(num_m_block, b, h)`: query block fastest), with the loop bounds of
+    /// ``executedAttentionPairs``; a block wholly above the diagonal computes 0. The blocks' unequal
+    /// work is what ``BlockSchedule`` schedules.
+    public static func executedPairsPerQueryBlock(queries: Int, keys: Int, window: Int?,
+                                                  blockRows: Int, blockKeys: Int) -> [Double] {
+        guard queries > 0, keys > 0, blockRows > 0, blockKeys > 0 else { return [] }
+        var pairs: [Double] = []
+        pairs.reserveCapacity((queries + blockRows - 1) / blockRows)
+        forEachCausalQueryBlock(queries: queries, keys: keys, window: window, blockRows: blockRows, blockKeys: blockKeys) {
+            pairs.append($0)
+        }
+        return pairs
+    }
+
+    /// Calls `body` with the pairs query block 0, 1, ... computes under a causal mask.
+    private static func forEachCausalQueryBlock(queries: Int, keys: Int, window: Int?, blockRows: Int, blockKeys: Int,
+                                                _ body: (Double) -> Void) {
         let offset = keys - queries
         let keyBlocks = (keys + blockKeys - 1) / blockKeys
-        var total = 0.0
         var start = 0
         while start < queries {
             let rows = min(blockRows, queries - start)
@@ -131,12 +155,9 @@ public struct OpCost: Sendable, Hashable {
                 let firstKey = start + offset - (window - 1)
                 minBlock = firstKey <= 0 ? 0 : firstKey / blockKeys
             }
-            if maxBlock > minBlock {
-                total += Double(rows) * Double(min(keys, maxBlock * blockKeys) - minBlock * blockKeys)
-            }
+            body(maxBlock > minBlock ? Double(rows) * Double(min(keys, maxBlock * blockKeys) - minBlock * blockKeys) : 0)
             start += blockRows
         }
-        return total
     }
 
     /// Expected distinct experts used when `tokens` tokens each pick `perToken`
