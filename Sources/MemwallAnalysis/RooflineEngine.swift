@@ -44,7 +44,7 @@ public struct RooflineEngine: Sendable {
             bytes.update(repeating: 0)
             ioModel.bytesMoved(by: op, cost: cost, workload: workload, hardware: compiled, into: &bytes)
             let calibrated = compiled.calibration.map { calibration in
-                CalibratedOp(family: Calibration.Family(op.kind), utilisation: calibration.utilisation(of: op, tensors: workload.tensors),
+                CalibratedOp(family: Calibration.Family(op.kind), utilisation: calibration.utilisation(of: op, tensors: workload.tensors, tiled: tiledAttention),
                              executedWork: calibration.executedWork(of: op, tensors: workload.tensors, tiled: tiledAttention))
             }
 

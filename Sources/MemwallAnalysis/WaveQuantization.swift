@@ -73,8 +73,15 @@ public struct CompiledCalibration: Sendable {
         return executed / useful
     }
 
-    /// The busy fraction of the units for `op` (1 for ops without a thread-block model).
-    public func utilisation(of op: Op, tensors: [TensorSpec]) -> Double {
+    /// Attention over a KV cache (5 inputs) for at most ``HierarchicalTraffic/defaultDecodeQueryLimit`` queries.
+    static func isDecode(_ op: Op, tensors: [TensorSpec]) -> Bool {
+        op.inputs.count == 5 && tensors[op.inputs[0]].shape[1] <= HierarchicalTraffic.defaultDecodeQueryLimit
+    }
+
+    /// The busy fraction of the units for `op` (1 for ops without a thread-block model). FlashAttention's
+    /// blocks (`tiled`) run `tile.attentionSlotsPerUnit` to a unit; under a causal mask they do unequal work
+    /// and are list-scheduled (``BlockSchedule``), otherwise they are equal and fill waves.
+    public func utilisation(of op: Op, tensors: [TensorSpec], tiled: Bool = true) -> Double {
         let tile = calibration.tile
         switch op.kind {
         case .matmul:
@@ -90,9 +97,19 @@ public struct CompiledCalibration: Sendable {
         case .attention:
             let q = tensors[op.inputs[0]]
             // Decode (a KV cache, a few queries) is split over the keys until the units are busy.
-            if op.inputs.count == 5 && q.shape[1] <= HierarchicalTraffic.defaultDecodeQueryLimit { return 1 }
-            return WaveQuantization.attentionUtilisation(batch: Double(q.shape[0]), heads: Double(q.shape[2]),
-                                                         queries: Double(q.shape[1]), tile: tile, units: units)
+            if Self.isDecode(op, tensors: tensors) { return 1 }
+            guard tiled else {
+                return WaveQuantization.attentionUtilisation(batch: Double(q.shape[0]), heads: Double(q.shape[2]),
+                                                             queries: Double(q.shape[1]), tile: tile, units: units)
+            }
+            let slots = units * Double(tile.attentionSlotsPerUnit)
+            guard op.causal else {
+                return WaveQuantization.attentionUtilisation(batch: Double(q.shape[0]), heads: Double(q.shape[2]),
+                                                             queries: Double(q.shape[1]), tile: tile, units: slots)
+            }
+            let pattern = OpCost.executedPairsPerQueryBlock(queries: q.shape[1], keys: OpCost.attentionKeys(of: op, tensors: tensors),
+                                                            window: op.window, blockRows: tile.m, blockKeys: tile.attentionKeys)
+            return BlockSchedule.utilisation(pattern: pattern, groups: q.shape[0] * q.shape[2], slots: Int(slots))
         default:
             return 1
         }

@@ -77,6 +77,22 @@ public struct CalibrationFit: Sendable {
     public var calibration: Calibration
     public var converged: Bool
     public var iterations: Int
+    /// How the FlashAttention occupancy was chosen, when the file did not state it and attention was measured.
+    public var occupancy: OccupancyChoice?
+}
+
+/// The FlashAttention blocks per unit `memwall calibrate` chose: the candidate whose fit left the
+/// smallest sum of squared (log) residuals. A count of blocks is not a continuous parameter, so it is
+/// chosen by fitting the rest once per candidate rather than by the least-squares step.
+public struct OccupancyChoice: Sendable, Hashable {
+    public struct Candidate: Sendable, Hashable {
+        public var blocksPerUnit: Int
+        /// Sum of squared log(predicted / measured) of that candidate's fit.
+        public var residualSumOfSquares: Double
+    }
+
+    public var chosen: Int
+    public var candidates: [Candidate]
 }
 
 /// Fits a hardware file's efficiency parameters to measurements by nonlinear least squares.
@@ -109,9 +125,36 @@ public enum Calibrator {
 
     static func unbounded(_ efficiency: Double) -> Double { -log(maximumEfficiency / efficiency - 1) }
 
+    /// Fits the efficiencies and the overhead; when the file's tile does not state
+    /// `attention_blocks_per_unit` and some measurement runs FlashAttention, once per candidate in
+    /// ``Calibration/attentionBlocksPerUnitCandidates``, keeping the fit with the smallest residuals
+    /// (the first on a tie).
     public static func fit(_ measurements: [KernelMeasurement], on hardware: Hardware,
                            fittedOn: [String] = []) throws(CalibrationError) -> CalibrationFit {
-        let base = try baselineCases(measurements, on: hardware)
+        let tile = hardware.calibration?.tile ?? Calibration.Tile()
+        guard tile.attentionBlocksPerUnit == nil, measurements.contains(where: \.runsFlashAttention) else {
+            return try fit(measurements, on: hardware, tile: tile, fittedOn: fittedOn).fit
+        }
+        var best: (fit: CalibrationFit, cost: Double)?
+        var candidates: [OccupancyChoice.Candidate] = []
+        for blocks in Calibration.attentionBlocksPerUnitCandidates {
+            var candidateTile = tile
+            candidateTile.attentionBlocksPerUnit = blocks
+            let trial = try fit(measurements, on: hardware, tile: candidateTile, fittedOn: fittedOn)
+            candidates.append(.init(blocksPerUnit: blocks, residualSumOfSquares: trial.cost))
+            if trial.cost < best?.cost ?? .infinity { best = trial }
+        }
+        guard var chosen = best?.fit else { throw CalibrationError("the fit failed for every attention occupancy") }
+        let range = Calibration.attentionBlocksPerUnitCandidates
+        chosen.occupancy = OccupancyChoice(chosen: chosen.calibration.tile.attentionSlotsPerUnit, candidates: candidates)
+        chosen.calibration.source += "; attention_blocks_per_unit chosen of \(range.lowerBound) to \(range.upperBound) by the fits' residuals"
+        return chosen
+    }
+
+    /// The fit with the thread-block tile (and occupancy) fixed, and its sum of squared residuals.
+    static func fit(_ measurements: [KernelMeasurement], on hardware: Hardware, tile: Calibration.Tile,
+                    fittedOn: [String]) throws(CalibrationError) -> (fit: CalibrationFit, cost: Double) {
+        let base = try baselineCases(measurements, on: hardware, tile: tile)
         var keys: [FittedParameter.Kind] = []
         for model in base.flatMap(\.ops) {
             let slowest = max(model.latency, model.memory.map(\.time).max() ?? 0)
@@ -161,12 +204,14 @@ public enum Calibrator {
             let (value, slope) = efficiency(x)
             return FittedParameter(kind: key, value: value, standardError: slope * error)
         }
-        let calibration = merged(parameters, into: hardware, fittedOn: fittedOn, count: measurements.count)
+        var calibration = merged(parameters, into: hardware, fittedOn: fittedOn, count: measurements.count)
+        calibration.tile = tile
         var calibrated = hardware
         calibrated.calibration = calibration
         let cases = try predictions(measurements, on: calibrated)
-        return CalibrationFit(parameters: parameters, cases: cases, calibration: calibration,
-                              converged: solution.converged, iterations: solution.iterations)
+        let cost = residuals(solution.parameters).reduce(0) { $0 + $1 * $1 }
+        return (CalibrationFit(parameters: parameters, cases: cases, calibration: calibration,
+                               converged: solution.converged, iterations: solution.iterations), cost)
     }
 
     /// Every measurement predicted by the engine on `hardware`.
@@ -202,19 +247,20 @@ public enum Calibrator {
         var measured: Double
     }
 
-    /// The hardware with every efficiency 1 and no launch overhead, keeping its units and tile.
-    static func baseline(_ hardware: Hardware) -> Hardware {
+    /// The hardware with every efficiency 1 and no launch overhead, keeping its units, with `tile`.
+    static func baseline(_ hardware: Hardware, tile: Calibration.Tile) -> Hardware {
         var base = hardware
         base.calibration = Calibration(
             parallelUnits: hardware.calibration?.parallelUnits ?? hardware.memory[0].instances,
-            tile: hardware.calibration?.tile ?? Calibration.Tile(),
+            tile: tile,
             compute: hardware.compute.map { Calibration.ComputeFactor(engine: $0.name, efficiency: 1) },
             launchOverhead: Seconds(0), source: "baseline for fitting")
         return base
     }
 
-    static func baselineCases(_ measurements: [KernelMeasurement], on hardware: Hardware) throws(CalibrationError) -> [BaseCase] {
-        let compiled = CompiledHardware(baseline(hardware))
+    static func baselineCases(_ measurements: [KernelMeasurement], on hardware: Hardware,
+                              tile: Calibration.Tile) throws(CalibrationError) -> [BaseCase] {
+        let compiled = CompiledHardware(baseline(hardware, tile: tile))
         var cases: [BaseCase] = []
         for measurement in measurements {
             let result = try measurement.predict(on: compiled)

@@ -90,6 +90,16 @@ public struct KernelMeasurement: Sendable, Hashable {
     /// `file:line` of the row, for messages.
     public var location: String
 
+    /// Whether the measured work includes a FlashAttention forward kernel (tiled attention, a
+    /// layer's or a model's prefill), whose blocks' occupancy a calibration may choose.
+    public var runsFlashAttention: Bool {
+        switch kernel {
+        case .attention: variant != "math"
+        case .layer, .model: true
+        case .gemm, .decodeAttention, .copy: false
+        }
+    }
+
     public init(kernel: Kernel, variant: String = "", shape: [String: Int], dtype: DType, time: Double,
                 bytesByTier: [String: Double] = [:], provenance: Provenance, location: String = "") {
         self.kernel = kernel

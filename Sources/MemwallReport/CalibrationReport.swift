@@ -20,7 +20,12 @@ public enum CalibrationReport {
         for p in fit.parameters {
             parameters.append([p.name, value(p), uncertainty(p), p.isDetermined ? "" : "not determined by these measurements; not written"])
         }
-        text += parameters.render() + "\nresiduals (fitted model against each measurement)\n\n"
+        text += parameters.render()
+        if let occupancy = fit.occupancy {
+            let costs = occupancy.candidates.map { "\($0.blocksPerUnit): \(String(format: "%.4g", $0.residualSumOfSquares))" }
+            text += "\nattention blocks per unit: \(occupancy.chosen), the candidate whose fit leaves the smallest sum of squared log residuals (\(costs.joined(separator: ", ")))\n"
+        }
+        text += "\nresiduals (fitted model against each measurement)\n\n"
         text += ValidationReport.caseTable(fit.cases) + "\n"
         text += ValidationReport.summaryTable(summaries(fit.cases))
         return text
@@ -32,6 +37,9 @@ public enum CalibrationReport {
             lines.append([AnalysisCSV.field(p.name), AnalysisCSV.number(p.value), AnalysisCSV.number(p.standardError),
                           p.kind == .launchOverhead ? "s" : "fraction"].joined(separator: ","))
         }
+        if let occupancy = fit.occupancy {
+            lines.append("attention blocks per unit,\(occupancy.chosen),,blocks")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -41,6 +49,7 @@ public enum CalibrationReport {
         var converged: Bool
         var iterations: Int
         var parameters: [Parameter]
+        var attention_blocks_per_unit: Occupancy?
         var cases: [ValidationReport.CaseEntry]
         var summaries: [ValidationReport.SummaryEntry]
     }
@@ -53,12 +62,26 @@ public enum CalibrationReport {
         var determined: Bool
     }
 
+    struct Occupancy: Encodable {
+        struct Candidate: Encodable {
+            var blocks_per_unit: Int
+            var residual_sum_of_squares: Double
+        }
+        var chosen: Int
+        var candidates: [Candidate]
+    }
+
     static func json(_ fit: CalibrationFit, hardware: String) throws -> String {
         let document = Document(
             schema_version: reportSchemaVersion, hardware: hardware, converged: fit.converged, iterations: fit.iterations,
             parameters: fit.parameters.map {
                 Parameter(name: $0.name, value: $0.value, standard_error: $0.standardError.isFinite ? $0.standardError : nil,
                           unit: $0.kind == .launchOverhead ? "s" : "fraction", determined: $0.isDetermined)
+            },
+            attention_blocks_per_unit: fit.occupancy.map { choice in
+                Occupancy(chosen: choice.chosen, candidates: choice.candidates.map {
+                    .init(blocks_per_unit: $0.blocksPerUnit, residual_sum_of_squares: $0.residualSumOfSquares)
+                })
             },
             cases: fit.cases.map(ValidationReport.CaseEntry.init), summaries: summaries(fit.cases).map(ValidationReport.SummaryEntry.init))
         return try ValidationReport.encode(document)

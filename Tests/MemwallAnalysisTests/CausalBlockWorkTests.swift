@@ -66,8 +66,10 @@ import Testing
         let useful = Double(b * hq * n * (n + 1) / 2) * 4 * Double(d)
         let executed = Double(b * hq * 10 * 128 * 128) * 4 * Double(d)
         let op = try RooflineEngine().analyze(workload, on: SpecialFunctionTests.hardware(special: nil, calibration: calibration)).ops[0]
-        // 2 heads x 4 row blocks = 8 blocks on 8 units: one wave, u = 1.
-        #expect(abs(op.computeTime - executed / (SpecialFunctionTests.peak * 0.5)) <= 1e-15 * op.computeTime)
+        // 2 heads x 4 row blocks = 8 blocks on 8 units, each block row i running i + 1 key blocks: the
+        // longest takes 4, so the units are busy 2 x (1 + 2 + 3 + 4) = 20 of 8 x 4 = 32 block-times.
+        let u = 20.0 / 32
+        #expect(abs(op.computeTime - executed / (SpecialFunctionTests.peak * 0.5 * u)) <= 1e-15 * op.computeTime)
         #expect(op.flops == useful)
         let pure = try RooflineEngine().analyze(workload, on: SpecialFunctionTests.hardware(special: nil)).ops[0]
         #expect(abs(pure.computeTime - useful / SpecialFunctionTests.peak) <= 1e-15 * pure.computeTime)
@@ -75,6 +77,36 @@ import Testing
         let withRate = try RooflineEngine().analyze(workload, on: SpecialFunctionTests.hardware(special: SpecialFunctionTests.specialRate,
                                                                                               calibration: calibration)).ops[0]
         let floor = executed / SpecialFunctionTests.peak + executed / (4 * Double(d)) / SpecialFunctionTests.specialRate
-        #expect(abs(withRate.computeTime - max(executed / (SpecialFunctionTests.peak * 0.5), floor)) <= 1e-15 * withRate.computeTime)
+        #expect(abs(withRate.computeTime - max(executed / (SpecialFunctionTests.peak * 0.5 * u), floor)) <= 1e-15 * withRate.computeTime)
+    }
+
+    /// Blocks resident per unit (`attention_blocks_per_unit`) multiply the slots: without a mask the
+    /// blocks are equal and fill waves over units x occupancy; under a causal mask they are scheduled
+    /// one by one (the naive scheduler of ``BlockScheduleTests``). The standard (untiled) kernel keeps
+    /// its wave over the units.
+    @Test(arguments: [(1, false), (2, false), (3, false), (1, true), (2, true), (3, true)])
+    func occupancyMultipliesTheSlots(_ occupancy: Int, _ causal: Bool) throws {
+        let (b, hq, n, d) = (3, 4, 1024, 64)
+        let calibration = Calibration(parallelUnits: 8, tile: .init(m: 128, n: 128, splitKMin: 256, attentionKeys: 128,
+                                                                    attentionBlocksPerUnit: occupancy),
+                                      compute: [.init(engine: "tc", family: .attention, efficiency: 0.5)],
+                                      launchOverhead: Seconds(0), source: "t")
+        let hardware = SpecialFunctionTests.hardware(special: nil, calibration: calibration)
+        let workload = SpecialFunctionTests.attention(b: b, hq: hq, sq: n, skv: n, d: d, causal: causal)
+        let op = try RooflineEngine().analyze(workload, on: hardware).ops[0]
+        // 8 query blocks of 128 per (batch, head); block row i runs i + 1 key blocks when causal, 8 otherwise.
+        let row = (1...8).map { causal ? Double($0) : 8 }
+        let grid = Array(repeating: row, count: b * hq).flatMap { $0 }
+        let slots = 8 * occupancy
+        let u = grid.reduce(0, +) / (BlockScheduleTests.naiveMakespan(grid, slots: slots) * Double(slots))
+        let executed = grid.reduce(0, +) * 128 * 128 * 4 * Double(d)
+        #expect(abs(op.computeTime - executed / (SpecialFunctionTests.peak * 0.5 * u)) <= 1e-12 * op.computeTime,
+                "occupancy \(occupancy), causal \(causal): u = \(u)")
+        if !causal {   // 96 equal blocks: 96 / 8 = 12 whole waves at occupancy 1, 96 / 24 = 4 at 3, 96 / 16 = 6 at 2.
+            #expect(u == 1)
+        }
+        let standard = try RooflineEngine(ioModel: HierarchicalTraffic(attention: .standard)).analyze(workload, on: hardware).ops[0]
+        let useful = OpCost.attentionPairs(queries: n, keys: n, causal: causal, window: nil) * Double(b * hq) * 4 * Double(d)
+        #expect(abs(standard.computeTime - useful / (SpecialFunctionTests.peak * 0.5)) <= 1e-12 * standard.computeTime)
     }
 }

@@ -19,7 +19,7 @@ import Testing
         let hardware = try Hardware.parse(Self.file("""
         calibration:
           parallel_units: 10
-          tile: { m: 64, n: 32, split_k_min: 128, attention_keys: 16 }
+          tile: { m: 64, n: 32, split_k_min: 128, attention_keys: 16, attention_blocks_per_unit: 2 }
           launch_overhead: 4 us
           compute:
             - { engine: tc, efficiency: 0.5 }
@@ -31,7 +31,8 @@ import Testing
         """))
         let c = try #require(hardware.calibration)
         #expect(c.parallelUnits == 10)
-        #expect(c.tile == Calibration.Tile(m: 64, n: 32, splitKMin: 128, attentionKeys: 16))
+        #expect(c.tile == Calibration.Tile(m: 64, n: 32, splitKMin: 128, attentionKeys: 16, attentionBlocksPerUnit: 2))
+        #expect(c.tile.attentionSlotsPerUnit == 2)
         #expect(c.launchOverhead?.value == 4e-6)
         #expect(c.memoryEfficiency(tier: "dram") == 0.9)
         #expect(c.fittedOn == ["a.csv"])
@@ -40,6 +41,13 @@ import Testing
         #expect(c.computeEfficiency(engine: "tc", dtype: .fp16, family: .gemm) == 0.5)
         #expect(c.computeEfficiency(engine: "tc", dtype: .bf16, family: .attention) == 0.5)
         #expect(c.computeEfficiency(engine: "other", dtype: .bf16, family: .gemm) == nil)
+    }
+
+    /// Not stated: nil (so `memwall calibrate` may choose it); the engine schedules one block per unit.
+    @Test func occupancyNotStatedIsOneBlockPerUnit() throws {
+        let c = try #require(try Hardware.parse(Self.file("calibration: { parallel_units: 10, tile: { m: 64 }, source: t }")).calibration)
+        #expect(c.tile.attentionBlocksPerUnit == nil)
+        #expect(c.tile.attentionSlotsPerUnit == 1)
     }
 
     @Test func absentSectionIsThePureRoofline() throws {
@@ -54,6 +62,8 @@ import Testing
         ("calibration: { parallel_units: 10 }", "source"),
         ("calibration: { parallel_units: 10, launch_overhead: -1 us, source: t }", "is negative"),
         ("calibration: { parallel_units: 10, bogus: 1, source: t }", "bogus"),
+        ("calibration: { parallel_units: 10, tile: { attention_blocks_per_unit: 0 }, source: t }", "attention_blocks_per_unit"),
+        ("calibration: { parallel_units: 10, tile: { attention_blocks_per_unit: 33 }, source: t }", "1...32"),
     ])
     func badSectionsAreLocated(text: String, expected: String) {
         do {

@@ -47,6 +47,11 @@ public struct Calibration: Sendable, Hashable {
         /// mask the kernel skips the key blocks wholly above the diagonal and computes the blocks that
         /// cross it in full, so the work it executes depends on Br and Bc (``OpCost/executedAttentionPairs``).
         public var attentionKeys: Int
+        /// FlashAttention forward blocks resident on one unit at a time (occupancy): a causal grid's
+        /// blocks do unequal work, so they are list-scheduled over `parallelUnits x` this many slots
+        /// (``BlockSchedule``). nil: not stated; the engine uses 1 and `memwall calibrate` chooses
+        /// it from ``Calibration/attentionBlocksPerUnitCandidates`` by the fit's residuals.
+        public var attentionBlocksPerUnit: Int?
 
         /// 128 x 128 output tiles: the threadblock tile of CUTLASS's tensor-op GEMM examples
         /// ("tile sizes for thread-block, warp and mma-op to 128x128x32, 64x64x32, ..."), and 128
@@ -60,15 +65,29 @@ public struct Calibration: Sendable, Hashable {
         /// Head dimension 64 uses 128 x 128; FlashAttention-3 (hopper/tile_size.h, `tile_size_fwd_sm90`)
         /// uses 128 x 128 for causal head dimension 128, 192 x 128 for 64, 128 x 80 for 256.
         public static let defaultAttentionKeys = 64
+        /// The most blocks one unit holds at once: 32 resident blocks per SM for compute capability 8.0
+        /// and 9.0 (CUDA C++ Programming Guide, technical specifications per compute capability).
+        public static let maximumBlocksPerUnit = 32
 
         public init(m: Int = Tile.defaultM, n: Int = Tile.defaultN, splitKMin: Int = Tile.defaultSplitKMin,
-                    attentionKeys: Int = Tile.defaultAttentionKeys) {
+                    attentionKeys: Int = Tile.defaultAttentionKeys, attentionBlocksPerUnit: Int? = nil) {
             self.m = m
             self.n = n
             self.splitKMin = splitKMin
             self.attentionKeys = attentionKeys
+            self.attentionBlocksPerUnit = attentionBlocksPerUnit
         }
+
+        /// The occupancy the engine schedules attention blocks with (1 when the file does not state it).
+        public var attentionSlotsPerUnit: Int { attentionBlocksPerUnit ?? 1 }
     }
+
+    /// The occupancies `memwall calibrate` tries when the file does not state one: 1 to 4 blocks per
+    /// SM. A FlashAttention-2 forward block for head dimension 128 (`Flash_fwd_kernel_traits<128, 128, 64, 4>`:
+    /// 4 warps, Q 128 x 128 and K, V 64 x 128 in FP16 = 64 KiB of shared memory) fits twice in the
+    /// A100's 164 KiB and three times in the H100's 227 KiB of shared memory per SM (CUDA C++
+    /// Programming Guide, compute capabilities 8.0 and 9.0); 4 covers the smaller head dimensions.
+    public static let attentionBlocksPerUnitCandidates = 1...4
 
     /// The kernel families efficiencies are kept apart for.
     public enum Family: String, Sendable, Hashable, CaseIterable {
