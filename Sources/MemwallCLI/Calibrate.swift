@@ -27,6 +27,12 @@ struct CalibrationInputs: ParsableArguments {
         return try failing { try measurements.flatMap { path throws(SpecError) in try MeasurementCSV.load(contentsOf: path) } }
     }
 
+    /// Warns (standard error) of rows faster than the hardware file's peaks: ``PeakCheck``.
+    func warnBeyondPeak(_ measurements: [KernelMeasurement], on hardware: Hardware) throws {
+        let beyond = try calibrating { try PeakCheck.rowsBeyondPeak(measurements, on: hardware) }
+        if let line = PeakCheck.summary(beyond, of: measurements.count, hardware: hardware.name) { Console.error("warning: \(line)") }
+    }
+
     /// What the fit was made on: each file with its row count and the distinct sources in it.
     func fittedOn(_ all: [KernelMeasurement]) -> [String] {
         measurements.map { file in
@@ -72,6 +78,7 @@ struct Calibrate: ParsableCommand {
     func run() throws {
         let (hardware, path) = try inputs.loadHardware()
         let measurements = try inputs.loadMeasurements()
+        try inputs.warnBeyondPeak(measurements, on: hardware)
         let fit = try calibrating { try Calibrator.fit(measurements, on: hardware, fittedOn: inputs.fittedOn(measurements)) }
         guard let original = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw CommandFailure.badInput("\(path): cannot read the hardware file again to write the calibrated copy")
@@ -111,6 +118,7 @@ struct Validate: ParsableCommand {
         guard folds >= 2 else { throw CommandFailure.badInput("--folds \(folds): expected 2 or more") }
         let (hardware, _) = try inputs.loadHardware()
         let measurements = try inputs.loadMeasurements()
+        try inputs.warnBeyondPeak(measurements, on: hardware)
         let result = try calibrating {
             holdout ? try Validator.holdout(measurements, on: hardware, folds: folds)
                 : try Validator.validate(measurements, on: hardware)

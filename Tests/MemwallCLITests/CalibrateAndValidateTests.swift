@@ -49,6 +49,17 @@ import Testing
         #expect(Set(cases.compactMap { $0["fold"] as? Int }) == [1, 2, 3])
     }
 
+    /// Rows faster than the file's peak are reported on standard error; the run still succeeds.
+    @Test func rowsBeyondThePeakAreWarnedOf() async throws {
+        let result = try await Memwall.run(["validate", "--hardware", "nvidia-h100-sxm-80gb", "--measurements",
+                                            "Workloads/measurements/h100-gemm-xla-fp8.csv"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.contains("warning: 6 of 125 measurements run faster than the compute peak"), "\(result.stderr)")
+        #expect(!result.stdout.contains("warning"))
+        let clean = try await Memwall.run(["validate", "--hardware", "nvidia-h100-sxm-80gb", "--measurements", Self.gemm])
+        #expect(clean.status == 0 && !clean.stderr.contains("warning"), "\(clean.stderr)")
+    }
+
     @Test func csvHasOneRowPerCase() async throws {
         let result = try await Memwall.run(["validate", "--hardware", "nvidia-a100-sxm4-80gb", "--measurements",
                                             "Workloads/measurements/a100-attention-fa2.csv", "--format", "csv"])
