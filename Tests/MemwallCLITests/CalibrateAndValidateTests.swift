@@ -49,6 +49,32 @@ import Testing
         #expect(Set(cases.compactMap { $0["fold"] as? Int }) == [1, 2, 3])
     }
 
+    /// FlashAttention rows on a file that does not state the occupancy: the report gives the chosen one and
+    /// every candidate's residual sum in each format, and the written file states it.
+    @Test func calibrateReportsTheAttentionOccupancyItChose() async throws {
+        try await withTemporaryDirectory { directory in
+            let output = directory.appendingPathComponent("a100.yaml").path
+            let arguments = ["calibrate", "--hardware", "nvidia-a100-sxm4-80gb", "--measurements",
+                             "Workloads/measurements/a100-attention-fa2.csv", "--output", output]
+            let json = try await Memwall.run(arguments + ["--format", "json"])
+            #expect(json.status == 0, "\(json)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let occupancy = try #require(document["attention_blocks_per_unit"] as? [String: Any])
+            let candidates = try #require(occupancy["candidates"] as? [[String: Any]])
+            #expect(candidates.compactMap { $0["blocks_per_unit"] as? Int } == [1, 2, 3, 4])
+            let sums = candidates.compactMap { $0["residual_sum_of_squares"] as? Double }
+            let chosen = try #require(occupancy["chosen"] as? Int)
+            #expect(sums.count == 4 && sums[chosen - 1] == sums.min())
+            let calibration = try #require(try Hardware.load(contentsOf: output).calibration)
+            #expect(calibration.tile.attentionBlocksPerUnit == chosen)
+
+            let table = try await Memwall.run(arguments)
+            #expect(table.stdout.contains("attention blocks per unit: \(chosen), the candidate whose fit leaves the smallest"))
+            let csv = try await Memwall.run(arguments + ["--format", "csv"])
+            #expect(csv.stdoutLines.contains("attention blocks per unit,\(chosen),,blocks"), "\(csv.stdout)")
+        }
+    }
+
     /// Rows faster than the file's peak are reported on standard error; the run still succeeds.
     @Test func rowsBeyondThePeakAreWarnedOf() async throws {
         let result = try await Memwall.run(["validate", "--hardware", "nvidia-h100-sxm-80gb", "--measurements",
