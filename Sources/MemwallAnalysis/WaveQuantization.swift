@@ -24,10 +24,10 @@ public enum WaveQuantization {
         return utilisation(items: tiles * split, units: units)
     }
 
-    /// FlashAttention-2 forward: one block per (batch, query head, block of `tile.m` query rows).
+    /// FlashAttention-2 forward: one block per (batch, query head, block of `tile.attentionRows` query rows).
     public static func attentionUtilisation(batch: Double, heads: Double, queries: Double, tile: Calibration.Tile,
                                             units: Double) -> Double {
-        utilisation(items: batch * heads * (queries / Double(tile.m)).rounded(.up), units: units)
+        utilisation(items: batch * heads * (queries / Double(tile.attentionRows)).rounded(.up), units: units)
     }
 }
 
@@ -59,7 +59,7 @@ public struct CompiledCalibration: Sendable {
     }
 
     /// Executed over useful work for `op`: under a causal mask a FlashAttention kernel computes whole
-    /// `tile.m x tile.attentionKeys` blocks, those crossing the diagonal included, so it does more than
+    /// `tile.attentionRows x tile.attentionKeys` blocks, those crossing the diagonal included, so it does more than
     /// the masked FLOP count (``OpCost/executedAttentionPairs``); 1 for every other op, for attention
     /// without a mask, and for standard attention (`tiled` false), which this does not model.
     public func executedWork(of op: Op, tensors: [TensorSpec], tiled: Bool = true) -> Double {
@@ -69,7 +69,7 @@ public struct CompiledCalibration: Sendable {
         let useful = OpCost.attentionPairs(queries: q.shape[1], keys: keys, causal: true, window: op.window)
         guard useful > 0 else { return 1 }
         let executed = OpCost.executedAttentionPairs(queries: q.shape[1], keys: keys, causal: true, window: op.window,
-                                                     blockRows: calibration.tile.m, blockKeys: calibration.tile.attentionKeys)
+                                                     blockRows: calibration.tile.attentionRows, blockKeys: calibration.tile.attentionKeys)
         return executed / useful
     }
 
@@ -108,7 +108,7 @@ public struct CompiledCalibration: Sendable {
                                                              queries: Double(q.shape[1]), tile: tile, units: slots)
             }
             let pattern = OpCost.executedPairsPerQueryBlock(queries: q.shape[1], keys: OpCost.attentionKeys(of: op, tensors: tensors),
-                                                            window: op.window, blockRows: tile.m, blockKeys: tile.attentionKeys)
+                                                            window: op.window, blockRows: tile.attentionRows, blockKeys: tile.attentionKeys)
             return BlockSchedule.utilisation(pattern: pattern, groups: q.shape[0] * q.shape[2], slots: Int(slots))
         default:
             return 1

@@ -22,7 +22,7 @@ public enum CalibratedHardwareFile {
         var out = ["# Fitted by memwall calibrate; validate held-out error with memwall validate --holdout.",
                    "calibration:",
                    "  parallel_units: \(c.parallelUnits)",
-                   "  tile: { m: \(c.tile.m), n: \(c.tile.n), split_k_min: \(c.tile.splitKMin), attention_keys: \(c.tile.attentionKeys)"
+                   "  tile: { m: \(c.tile.m), n: \(c.tile.n), split_k_min: \(c.tile.splitKMin), attention_rows: \(c.tile.attentionRows), attention_keys: \(c.tile.attentionKeys)"
                    + (c.tile.attentionBlocksPerUnit.map { ", attention_blocks_per_unit: \($0)" } ?? "") + " }"]
         if let overhead = c.launchOverhead {
             out.append("  launch_overhead: \(number(overhead.value * 1e6)) us")

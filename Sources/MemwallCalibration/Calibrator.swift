@@ -77,22 +77,9 @@ public struct CalibrationFit: Sendable {
     public var calibration: Calibration
     public var converged: Bool
     public var iterations: Int
-    /// How the FlashAttention occupancy was chosen, when the file did not state it and attention was measured.
-    public var occupancy: OccupancyChoice?
-}
-
-/// The FlashAttention blocks per unit `memwall calibrate` chose: the candidate whose fit left the
-/// smallest sum of squared (log) residuals. A count of blocks is not a continuous parameter, so it is
-/// chosen by fitting the rest once per candidate rather than by the least-squares step.
-public struct OccupancyChoice: Sendable, Hashable {
-    public struct Candidate: Sendable, Hashable {
-        public var blocksPerUnit: Int
-        /// Sum of squared log(predicted / measured) of that candidate's fit.
-        public var residualSumOfSquares: Double
-    }
-
-    public var chosen: Int
-    public var candidates: [Candidate]
+    /// The tile fields the file did not state and the fit chose, in the order chosen
+    /// (``Calibrator/fit(_:on:fittedOn:)``); empty when nothing was chosen.
+    public var choices: [TileChoice] = []
 }
 
 /// Fits a hardware file's efficiency parameters to measurements by nonlinear least squares.
@@ -124,32 +111,6 @@ public enum Calibrator {
     }
 
     static func unbounded(_ efficiency: Double) -> Double { -log(maximumEfficiency / efficiency - 1) }
-
-    /// Fits the efficiencies and the overhead; when the file's tile does not state
-    /// `attention_blocks_per_unit` and some measurement runs FlashAttention, once per candidate in
-    /// ``Calibration/attentionBlocksPerUnitCandidates``, keeping the fit with the smallest residuals
-    /// (the first on a tie).
-    public static func fit(_ measurements: [KernelMeasurement], on hardware: Hardware,
-                           fittedOn: [String] = []) throws(CalibrationError) -> CalibrationFit {
-        let tile = hardware.calibration?.tile ?? Calibration.Tile()
-        guard tile.attentionBlocksPerUnit == nil, measurements.contains(where: \.runsFlashAttention) else {
-            return try fit(measurements, on: hardware, tile: tile, fittedOn: fittedOn).fit
-        }
-        var best: (fit: CalibrationFit, cost: Double)?
-        var candidates: [OccupancyChoice.Candidate] = []
-        for blocks in Calibration.attentionBlocksPerUnitCandidates {
-            var candidateTile = tile
-            candidateTile.attentionBlocksPerUnit = blocks
-            let trial = try fit(measurements, on: hardware, tile: candidateTile, fittedOn: fittedOn)
-            candidates.append(.init(blocksPerUnit: blocks, residualSumOfSquares: trial.cost))
-            if trial.cost < best?.cost ?? .infinity { best = trial }
-        }
-        guard var chosen = best?.fit else { throw CalibrationError("the fit failed for every attention occupancy") }
-        let range = Calibration.attentionBlocksPerUnitCandidates
-        chosen.occupancy = OccupancyChoice(chosen: chosen.calibration.tile.attentionSlotsPerUnit, candidates: candidates)
-        chosen.calibration.source += "; attention_blocks_per_unit chosen of \(range.lowerBound) to \(range.upperBound) by the fits' residuals"
-        return chosen
-    }
 
     /// The fit with the thread-block tile (and occupancy) fixed, and its sum of squared residuals.
     static func fit(_ measurements: [KernelMeasurement], on hardware: Hardware, tile: Calibration.Tile,

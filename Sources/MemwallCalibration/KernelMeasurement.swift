@@ -100,6 +100,15 @@ public struct KernelMeasurement: Sendable, Hashable {
         }
     }
 
+    /// Whether the measured work includes GEMMs (a GEMM, a layer's or a model's projections), whose
+    /// tile a calibration may choose.
+    public var runsGEMM: Bool {
+        switch kernel {
+        case .gemm, .layer, .model: true
+        case .attention, .decodeAttention, .copy: false
+        }
+    }
+
     public init(kernel: Kernel, variant: String = "", shape: [String: Int], dtype: DType, time: Double,
                 bytesByTier: [String: Double] = [:], provenance: Provenance, location: String = "") {
         self.kernel = kernel

@@ -21,9 +21,9 @@ public enum CalibrationReport {
             parameters.append([p.name, value(p), uncertainty(p), p.isDetermined ? "" : "not determined by these measurements; not written"])
         }
         text += parameters.render()
-        if let occupancy = fit.occupancy {
-            let costs = occupancy.candidates.map { "\($0.blocksPerUnit): \(String(format: "%.4g", $0.residualSumOfSquares))" }
-            text += "\nattention blocks per unit: \(occupancy.chosen), the candidate whose fit leaves the smallest sum of squared log residuals (\(costs.joined(separator: ", ")))\n"
+        for choice in fit.choices {
+            let costs = choice.candidates.map { "\($0.value): \(String(format: "%.4g", $0.residualSumOfSquares))" }
+            text += "\n\(choice.parameter): \(choice.chosen), the candidate whose fit leaves the smallest sum of squared log residuals (\(costs.joined(separator: ", ")))\n"
         }
         text += "\nresiduals (fitted model against each measurement)\n\n"
         text += ValidationReport.caseTable(fit.cases) + "\n"
@@ -37,8 +37,8 @@ public enum CalibrationReport {
             lines.append([AnalysisCSV.field(p.name), AnalysisCSV.number(p.value), AnalysisCSV.number(p.standardError),
                           p.kind == .launchOverhead ? "s" : "fraction"].joined(separator: ","))
         }
-        if let occupancy = fit.occupancy {
-            lines.append("attention blocks per unit,\(occupancy.chosen),,blocks")
+        for choice in fit.choices {
+            lines.append("\(choice.parameter),\(AnalysisCSV.field(choice.chosen)),,chosen")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -49,7 +49,7 @@ public enum CalibrationReport {
         var converged: Bool
         var iterations: Int
         var parameters: [Parameter]
-        var attention_blocks_per_unit: Occupancy?
+        var choices: [Choice]
         var cases: [ValidationReport.CaseEntry]
         var summaries: [ValidationReport.SummaryEntry]
     }
@@ -62,12 +62,13 @@ public enum CalibrationReport {
         var determined: Bool
     }
 
-    struct Occupancy: Encodable {
+    struct Choice: Encodable {
         struct Candidate: Encodable {
-            var blocks_per_unit: Int
+            var value: String
             var residual_sum_of_squares: Double
         }
-        var chosen: Int
+        var parameter: String
+        var chosen: String
         var candidates: [Candidate]
     }
 
@@ -78,9 +79,9 @@ public enum CalibrationReport {
                 Parameter(name: $0.name, value: $0.value, standard_error: $0.standardError.isFinite ? $0.standardError : nil,
                           unit: $0.kind == .launchOverhead ? "s" : "fraction", determined: $0.isDetermined)
             },
-            attention_blocks_per_unit: fit.occupancy.map { choice in
-                Occupancy(chosen: choice.chosen, candidates: choice.candidates.map {
-                    .init(blocks_per_unit: $0.blocksPerUnit, residual_sum_of_squares: $0.residualSumOfSquares)
+            choices: fit.choices.map { choice in
+                Choice(parameter: choice.parameter, chosen: choice.chosen, candidates: choice.candidates.map {
+                    .init(value: $0.value, residual_sum_of_squares: $0.residualSumOfSquares)
                 })
             },
             cases: fit.cases.map(ValidationReport.CaseEntry.init), summaries: summaries(fit.cases).map(ValidationReport.SummaryEntry.init))

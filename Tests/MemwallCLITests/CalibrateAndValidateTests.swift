@@ -59,11 +59,13 @@ import Testing
             let json = try await Memwall.run(arguments + ["--format", "json"])
             #expect(json.status == 0, "\(json)")
             let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-            let occupancy = try #require(document["attention_blocks_per_unit"] as? [String: Any])
-            let candidates = try #require(occupancy["candidates"] as? [[String: Any]])
-            #expect(candidates.compactMap { $0["blocks_per_unit"] as? Int } == [1, 2, 3, 4])
+            let choices = try #require(document["choices"] as? [[String: Any]])
+            #expect(choices.compactMap { $0["parameter"] as? String } == ["attention blocks per unit"])
+            let candidates = try #require(choices.first?["candidates"] as? [[String: Any]])
+            #expect(candidates.compactMap { $0["value"] as? String } == ["1", "2", "3", "4"])
             let sums = candidates.compactMap { $0["residual_sum_of_squares"] as? Double }
-            let chosen = try #require(occupancy["chosen"] as? Int)
+            let chosenText = try #require(choices.first?["chosen"] as? String)
+            let chosen = try #require(Int(chosenText))
             #expect(sums.count == 4 && sums[chosen - 1] == sums.min())
             let calibration = try #require(try Hardware.load(contentsOf: output).calibration)
             #expect(calibration.tile.attentionBlocksPerUnit == chosen)
@@ -71,7 +73,7 @@ import Testing
             let table = try await Memwall.run(arguments)
             #expect(table.stdout.contains("attention blocks per unit: \(chosen), the candidate whose fit leaves the smallest"))
             let csv = try await Memwall.run(arguments + ["--format", "csv"])
-            #expect(csv.stdoutLines.contains("attention blocks per unit,\(chosen),,blocks"), "\(csv.stdout)")
+            #expect(csv.stdoutLines.contains("attention blocks per unit,\(chosen),,chosen"), "\(csv.stdout)")
         }
     }
 

@@ -55,24 +55,60 @@ import Testing
             return m
         }
         let fit = try Calibrator.fit(measured, on: SyntheticDevice.hardware())
-        let choice = try #require(fit.occupancy)
-        #expect(choice.chosen == 2)
+        #expect(fit.choices.map(\.parameter) == ["attention blocks per unit"])   // no GEMM: the GEMM tile stays
+        let choice = try #require(fit.choices.first)
+        #expect(choice.chosen == "2")
         #expect(fit.calibration.tile.attentionBlocksPerUnit == 2)
-        #expect(choice.candidates.map(\.blocksPerUnit) == Array(Calibration.attentionBlocksPerUnitCandidates))
-        let best = try #require(choice.candidates.first { $0.blocksPerUnit == 2 })
+        #expect(choice.candidates.map(\.value) == Calibration.attentionBlocksPerUnitCandidates.map(String.init))
+        let best = try #require(choice.candidates.first { $0.value == "2" })
         #expect(best.residualSumOfSquares < 1e-12)
-        #expect(choice.candidates.allSatisfy { $0.blocksPerUnit == 2 || $0.residualSumOfSquares > 1e-4 }, "\(choice.candidates)")
+        #expect(choice.candidates.allSatisfy { $0.value == "2" || $0.residualSumOfSquares > 1e-4 }, "\(choice.candidates)")
         #expect(fit.cases.allSatisfy { abs($0.relativeError) < 1e-5 })
-        #expect(fit.calibration.source.contains("attention_blocks_per_unit chosen of 1 to 4"))
+        #expect(fit.calibration.source.contains("attention_blocks_per_unit of 1 to 4 chosen by the fits' residuals"))
 
         // A file that states the occupancy keeps it: no choice is made.
         var stated = try SyntheticDevice.hardware()
         stated.calibration = Calibration(parallelUnits: SyntheticDevice.units, tile: .init(attentionBlocksPerUnit: 3), source: "stated")
         let kept = try Calibrator.fit(measured, on: stated)
-        #expect(kept.occupancy == nil)
+        #expect(kept.choices.isEmpty)
         #expect(kept.calibration.tile.attentionBlocksPerUnit == 3)
-        // GEMMs and copies alone run no FlashAttention: nothing to choose.
-        #expect(try Calibrator.fit(SyntheticDevice.measurements(.init()), on: SyntheticDevice.hardware()).occupancy == nil)
+    }
+
+    /// GEMM times made by the engine with 64 x 256 output tiles (a round trip, as above): a file without a
+    /// calibration section gets that tile back, with an exact fit, and the attention rows (Br) keep 128.
+    @Test func choosesTheGemmTileTheTimesWereMadeWith() throws {
+        var truth = try SyntheticDevice.hardware()
+        truth.calibration = Calibration(parallelUnits: SyntheticDevice.units, tile: .init(m: 64, n: 256),
+                                        compute: [.init(engine: "tc", family: .gemm, efficiency: 0.6)],
+                                        memory: [.init(tier: "dram", efficiency: 0.8)], launchOverhead: Seconds(3e-6), source: "truth")
+        let provenance = KernelMeasurement.Provenance(device: "synthetic", source: "engine with 64 x 256 tiles")
+        // Ragged m and n, a few tiles to a few waves on 8 SMs, short and long K (split-K or not).
+        var placeholders: [KernelMeasurement] = []
+        for (m, n) in [(64, 256), (192, 320), (320, 192), (448, 768), (1000, 200), (130, 1030), (2048, 2048), (96, 96)] {
+            for k in [128, 4096] {
+                placeholders.append(KernelMeasurement(kernel: .gemm, shape: ["b": 1, "m": m, "n": n, "k": k], dtype: .bf16, time: 1,
+                                                      provenance: provenance, location: "gemm \(m)x\(n)x\(k)"))
+            }
+        }
+        let measured = try Calibrator.predictions(placeholders, on: truth).map { result in
+            var m = result.measurement
+            m.time = result.predicted
+            return m
+        }
+        let fit = try Calibrator.fit(measured, on: SyntheticDevice.hardware())
+        let choice = try #require(fit.choices.first)
+        #expect(fit.choices.count == 1 && choice.parameter == "gemm tile")
+        #expect(choice.chosen == "64 x 256")
+        #expect(choice.candidates.map(\.value) == Calibration.gemmTileCandidates.map { "\($0.m) x \($0.n)" })
+        #expect(choice.candidates.allSatisfy { $0.value == "64 x 256" || $0.residualSumOfSquares > 1e-4 }, "\(choice.candidates)")
+        #expect((fit.calibration.tile.m, fit.calibration.tile.n) == (64, 256))
+        #expect(fit.calibration.tile.attentionRows == Calibration.Tile.defaultAttentionRows)
+        #expect(fit.cases.allSatisfy { abs($0.relativeError) < 1e-5 })
+        #expect(fit.calibration.source.contains("the gemm tile (m, n) of 9"))
+        // The synthetic GEMMs of the other tests fill whole waves with 128 x 128 and 64 x 64 alike: the tie
+        // keeps the default, listed first.
+        let tie = try Calibrator.fit(SyntheticDevice.measurements(.init()), on: SyntheticDevice.hardware())
+        #expect(tie.choices.first?.chosen == "128 x 128")
     }
 
     @Test func tooFewMeasurementsIsAnErrorNotAGuess() throws {

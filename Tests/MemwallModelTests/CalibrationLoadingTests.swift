@@ -19,7 +19,7 @@ import Testing
         let hardware = try Hardware.parse(Self.file("""
         calibration:
           parallel_units: 10
-          tile: { m: 64, n: 32, split_k_min: 128, attention_keys: 16, attention_blocks_per_unit: 2 }
+          tile: { m: 64, n: 32, split_k_min: 128, attention_rows: 96, attention_keys: 16, attention_blocks_per_unit: 2 }
           launch_overhead: 4 us
           compute:
             - { engine: tc, efficiency: 0.5 }
@@ -31,7 +31,7 @@ import Testing
         """))
         let c = try #require(hardware.calibration)
         #expect(c.parallelUnits == 10)
-        #expect(c.tile == Calibration.Tile(m: 64, n: 32, splitKMin: 128, attentionKeys: 16, attentionBlocksPerUnit: 2))
+        #expect(c.tile == Calibration.Tile(m: 64, n: 32, splitKMin: 128, attentionRows: 96, attentionKeys: 16, attentionBlocksPerUnit: 2))
         #expect(c.tile.attentionSlotsPerUnit == 2)
         #expect(c.launchOverhead?.value == 4e-6)
         #expect(c.memoryEfficiency(tier: "dram") == 0.9)

@@ -7,10 +7,11 @@ extension Calibration {
         var tile = Tile()
         if let tileValue = map.optional("tile") {
             let fields = try tileValue.mapping()
-            try fields.allowOnly(["m", "n", "split_k_min", "attention_keys", "attention_blocks_per_unit", "source", "notes"])
+            try fields.allowOnly(["m", "n", "split_k_min", "attention_rows", "attention_keys", "attention_blocks_per_unit", "source", "notes"])
             tile = Tile(m: try fields.optional("m")?.int(in: 1...65_536) ?? Tile.defaultM,
                         n: try fields.optional("n")?.int(in: 1...65_536) ?? Tile.defaultN,
                         splitKMin: try fields.optional("split_k_min")?.int(in: 1...1_000_000) ?? Tile.defaultSplitKMin,
+                        attentionRows: try fields.optional("attention_rows")?.int(in: 1...65_536) ?? Tile.defaultAttentionRows,
                         attentionKeys: try fields.optional("attention_keys")?.int(in: 1...65_536) ?? Tile.defaultAttentionKeys,
                         attentionBlocksPerUnit: try fields.optional("attention_blocks_per_unit")?.int(in: 1...Tile.maximumBlocksPerUnit))
         }

@@ -36,14 +36,18 @@ public struct Calibration: Sendable, Hashable {
         self.source = source
     }
 
-    /// The work one thread block does: an `m x n` output tile (GEMM), or `m` query rows of one
-    /// head against `attentionKeys` keys at a time (attention). A GEMM whose tiles do not fill the
+    /// The work one thread block does: an `m x n` output tile (GEMM), or `attentionRows` query rows
+    /// of one head against `attentionKeys` keys at a time (attention). A GEMM whose tiles do not fill the
     /// units splits K into chunks of at least `splitKMin`, as cuBLAS and CUTLASS split-K kernels do.
     public struct Tile: Sendable, Hashable {
         public var m: Int
         public var n: Int
         public var splitKMin: Int
-        /// Keys per inner-loop block of a FlashAttention forward kernel (Bc; `m` is Br). Under a causal
+        /// Query rows per FlashAttention forward block (Br): the attention grid has `b x hq x
+        /// ceil(sq / attentionRows)` blocks. Kept apart from the GEMM tile's `m`, which
+        /// `memwall calibrate` may choose while Br stays the kernel's.
+        public var attentionRows: Int
+        /// Keys per inner-loop block of a FlashAttention forward kernel (Bc). Under a causal
         /// mask the kernel skips the key blocks wholly above the diagonal and computes the blocks that
         /// cross it in full, so the work it executes depends on Br and Bc (``OpCost/executedAttentionPairs``).
         public var attentionKeys: Int
@@ -61,19 +65,23 @@ public struct Calibration: Sendable, Hashable {
         public static let defaultM = 128, defaultN = 128, defaultSplitKMin = 256
         /// 64 keys per block: FlashAttention-2's forward kernel for head dimension 128 on SM80 and SM90
         /// (`run_mha_fwd_hdim128` in Dao-AILab/flash-attention `csrc/flash_attn/src/flash_fwd_launch_template.h`:
-        /// `Flash_fwd_kernel_traits<128, 128, 64, 4, ...>`, kBlockM = 128 = `defaultM`, kBlockN = 64).
+        /// `Flash_fwd_kernel_traits<128, 128, 64, 4, ...>`, kBlockM = 128, kBlockN = 64).
         /// Head dimension 64 uses 128 x 128; FlashAttention-3 (hopper/tile_size.h, `tile_size_fwd_sm90`)
         /// uses 128 x 128 for causal head dimension 128, 192 x 128 for 64, 128 x 80 for 256.
         public static let defaultAttentionKeys = 64
+        /// 128 query rows per block: kBlockM of the same `Flash_fwd_kernel_traits<128, 128, 64, 4, ...>`.
+        public static let defaultAttentionRows = 128
         /// The most blocks one unit holds at once: 32 resident blocks per SM for compute capability 8.0
         /// and 9.0 (CUDA C++ Programming Guide, technical specifications per compute capability).
         public static let maximumBlocksPerUnit = 32
 
         public init(m: Int = Tile.defaultM, n: Int = Tile.defaultN, splitKMin: Int = Tile.defaultSplitKMin,
-                    attentionKeys: Int = Tile.defaultAttentionKeys, attentionBlocksPerUnit: Int? = nil) {
+                    attentionRows: Int = Tile.defaultAttentionRows, attentionKeys: Int = Tile.defaultAttentionKeys,
+                    attentionBlocksPerUnit: Int? = nil) {
             self.m = m
             self.n = n
             self.splitKMin = splitKMin
+            self.attentionRows = attentionRows
             self.attentionKeys = attentionKeys
             self.attentionBlocksPerUnit = attentionBlocksPerUnit
         }
@@ -88,6 +96,16 @@ public struct Calibration: Sendable, Hashable {
     /// A100's 164 KiB and three times in the H100's 227 KiB of shared memory per SM (CUDA C++
     /// Programming Guide, compute capabilities 8.0 and 9.0); 4 covers the smaller head dimensions.
     public static let attentionBlocksPerUnitCandidates = 1...4
+
+    /// The GEMM output tiles `memwall calibrate` tries when the file has no `calibration:` section,
+    /// the default first: 64, 128 and 256 per side, the range of threadblock tiles GEMM libraries pick
+    /// among per shape (CUTLASS's tensor-op configurations run from 64 x 64 to 256 x 128 and 128 x 256).
+    /// One tile stands for the library's choice over every shape, so the fit picks the one that
+    /// explains the measurements best; the held-out error (`memwall validate --holdout`, which
+    /// chooses inside each fold) says whether that generalises.
+    public static let gemmTileCandidates: [(m: Int, n: Int)] = [
+        (128, 128), (64, 64), (64, 128), (128, 64), (64, 256), (256, 64), (128, 256), (256, 128), (256, 256),
+    ]
 
     /// The kernel families efficiencies are kept apart for.
     public enum Family: String, Sendable, Hashable, CaseIterable {
