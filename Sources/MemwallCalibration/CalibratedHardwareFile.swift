@@ -28,6 +28,14 @@ public enum CalibratedHardwareFile {
             out.append("  launch_overhead: \(number(overhead.value * 1e6)) us")
             if let u = c.launchOverheadUncertainty, u.value.isFinite { out.append("  launch_overhead_uncertainty: \(number(u.value * 1e6)) us") }
         }
+        if !c.sourceOverheads.isEmpty {
+            out.append("  source_overheads:")
+            for o in c.sourceOverheads {
+                var fields = ["source: \(quoted(o.source))", "overhead: \(number(o.overhead.value * 1e6)) us"]
+                if let u = o.uncertainty, u.value.isFinite { fields.append("uncertainty: \(number(u.value * 1e6)) us") }
+                out.append("    - { \(fields.joined(separator: ", ")) }")
+            }
+        }
         if !c.compute.isEmpty {
             out.append("  compute:")
             for f in c.compute {

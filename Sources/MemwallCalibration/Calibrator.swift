@@ -17,6 +17,17 @@ public struct FittedParameter: Sendable, Hashable {
         case compute(engine: String, dtype: DType, family: Calibration.Family)
         case memory(tier: String)
         case launchOverhead
+        /// The fixed time of one source's measurements (``Calibration/SourceOverhead``), fitted when
+        /// two or more sources have ``Calibrator/minimumRowsForSourceOverhead`` rows each.
+        case sourceOverhead(source: String)
+
+        /// Whether it is a time (seconds), fitted through its logarithm, rather than an efficiency.
+        public var isOverhead: Bool {
+            switch self {
+            case .launchOverhead, .sourceOverhead: true
+            case .compute, .memory: false
+            }
+        }
     }
 
     public var kind: Kind
@@ -36,6 +47,7 @@ public struct FittedParameter: Sendable, Hashable {
         case let .compute(engine, dtype, family): "compute \(engine) \(dtype.rawValue) \(family.rawValue)"
         case let .memory(tier): "bandwidth \(tier)"
         case .launchOverhead: "launch overhead"
+        case let .sourceOverhead(source): "overhead of \(source)"
         }
     }
 
@@ -103,6 +115,10 @@ public enum Calibrator {
     /// The largest efficiency a fit may return (the loader accepts up to this): above 1 means the
     /// file's peak or bandwidth is below what the device reached.
     public static let maximumEfficiency = 1.5
+    /// A source needs this many rows to have its own intercept: fewer would let the intercept absorb
+    /// the rows' residuals. 5 is memwall's choice (the smallest shipped source with more than one row
+    /// has 9).
+    public static let minimumRowsForSourceOverhead = 5
 
     /// Efficiency from the fitted variable, and its derivative (for the delta method).
     static func efficiency(_ x: Double) -> (value: Double, slope: Double) {
@@ -128,27 +144,42 @@ public enum Calibrator {
                 if time >= bindingShare * others, !keys.contains(key) { keys.append(key) }
             }
         }
-        keys.append(.launchOverhead)
+        // One intercept per source when two or more sources have enough rows to fix their own (a
+        // harness's timer and dispatch are its own); otherwise one shared by every row, as before.
+        var rowsPerSource: [String: Int] = [:]
+        var sources: [String] = []
+        for c in base {
+            if rowsPerSource[c.source] == nil { sources.append(c.source) }
+            rowsPerSource[c.source, default: 0] += 1
+        }
+        let ownSources = sources.filter { rowsPerSource[$0]! >= minimumRowsForSourceOverhead }
+        let perSource = ownSources.count >= 2
+        keys += perSource ? ownSources.map { .sourceOverhead(source: $0) } : [.launchOverhead]
         guard measurements.count >= keys.count else {
             throw CalibrationError("\(measurements.count) measurements cannot determine \(keys.count) parameters (\(keys.map { FittedParameter(kind: $0, value: 0, standardError: 0).name }.joined(separator: ", "))); expected at least as many measurements as parameters")
         }
         let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
-        let overheadIndex = keys.count - 1
-        let shortest = base.map { $0.measured / Double($0.ops.count) }.min() ?? 1e-6
+        let overheadIndices = keys.indices.filter { keys[$0].isOverhead }
+        let ownIndex = perSource ? Dictionary(uniqueKeysWithValues: ownSources.map { ($0, index[.sourceOverhead(source: $0)]!) }) : [:]
         let initial = keys.map { key -> Double in
-            key == .launchOverhead ? log(shortest * initialOverheadShare) : unbounded(initialEfficiency)
+            guard key.isOverhead else { return unbounded(initialEfficiency) }
+            let rows = base.filter { c in if case let .sourceOverhead(source) = key { c.source == source } else { true } }
+            return log((rows.map { $0.measured / Double($0.ops.count) }.min() ?? 1e-6) * initialOverheadShare)
         }
         let residuals: ([Double]) -> [Double] = { x in
-            let values = x.indices.map { $0 == overheadIndex ? exp(x[$0]) : efficiency(x[$0]).value }
+            let values = x.indices.map { keys[$0].isOverhead ? exp(x[$0]) : efficiency(x[$0]).value }
+            // The launch overhead of every op: the smallest intercept (the cleanest harness adds nothing).
+            let launch = overheadIndices.map { values[$0] }.min() ?? 0
             return base.map { model in
-                let predicted = model.ops.reduce(0.0) { total, op in
+                let intercept = ownIndex[model.source].map { values[$0] } ?? launch
+                let predicted = intercept - launch + model.ops.reduce(0.0) { total, op in
                     var compute = op.computeKey.flatMap { index[$0] }.map { op.compute / values[$0] } ?? op.compute
                     // Attention with a special-function rate: never below the matmuls at peak plus the exponentials.
                     if op.special > 0 { compute = max(compute, op.compute + op.special) }
                     let memory = op.memory.map { entry in
                         index[.memory(tier: entry.tier)].map { entry.time / values[$0] } ?? entry.time
                     }.max() ?? 0
-                    return total + max(compute, memory, op.latency) + values[overheadIndex]
+                    return total + max(compute, memory, op.latency) + launch
                 }
                 return log(predicted / model.measured)
             }
@@ -159,11 +190,17 @@ public enum Calibrator {
         } catch {
             throw CalibrationError("the fit failed: \(error.message)")
         }
-        let parameters = keys.enumerated().map { i, key in
+        var parameters = keys.enumerated().map { i, key in
             let x = solution.parameters[i], error = solution.standardErrors[i]
-            if key == .launchOverhead { return FittedParameter(kind: key, value: exp(x), standardError: exp(x) * error) }
+            if key.isOverhead { return FittedParameter(kind: key, value: exp(x), standardError: exp(x) * error) }
             let (value, slope) = efficiency(x)
             return FittedParameter(kind: key, value: value, standardError: slope * error)
+        }
+        if perSource {
+            // The launch overhead the file keeps for every op: the smallest determined source intercept.
+            let intercepts = parameters.filter { $0.kind.isOverhead }
+            let smallest = (intercepts.filter(\.isDetermined).isEmpty ? intercepts : intercepts.filter(\.isDetermined)).min { $0.value < $1.value }!
+            parameters.append(FittedParameter(kind: .launchOverhead, value: smallest.value, standardError: smallest.standardError))
         }
         var calibration = merged(parameters, into: hardware, fittedOn: fittedOn, count: measurements.count)
         calibration.tile = tile
@@ -185,7 +222,8 @@ public enum Calibrator {
             for (tier, value) in zip(result.tierNames, result.totals.bytesByTier) where measurement.bytesByTier[tier] != nil {
                 bytes[tier] = value
             }
-            cases.append(CaseResult(measurement: measurement, predicted: result.totals.time,
+            let harness = hardware.calibration?.overhead(ofSource: measurement.provenance.source) ?? 0
+            cases.append(CaseResult(measurement: measurement, predicted: result.totals.time + harness,
                                     bound: result.totals.bound.name(tiers: result.tierNames), predictedBytes: bytes))
         }
         return cases
@@ -206,6 +244,8 @@ public enum Calibrator {
     struct BaseCase {
         var ops: [BaseOp]
         var measured: Double
+        /// The measurement's `source`, whose intercept it shares.
+        var source: String
     }
 
     /// The hardware with every efficiency 1 and no launch overhead, keeping its units, with `tile`.
@@ -231,7 +271,7 @@ public enum Calibrator {
                        memory: zip(result.tierNames, op.memoryTimeByTier).filter { $0.1 > 0 }.map { (tier: $0.0, time: $0.1) },
                        latency: op.latencyTime)
             }
-            cases.append(BaseCase(ops: ops, measured: measurement.time))
+            cases.append(BaseCase(ops: ops, measured: measurement.time, source: measurement.provenance.source))
         }
         return cases
     }
@@ -241,6 +281,7 @@ public enum Calibrator {
         var calibration = hardware.calibration ?? Calibration(parallelUnits: hardware.memory[0].instances, source: "")
         // A parameter the measurements do not determine keeps the file's value: writing the
         // starting guess back as if it were fitted would be a made-up number.
+        let launch = parameters.first { $0.kind == .launchOverhead }?.value ?? 0
         for parameter in parameters where parameter.isDetermined {
             switch parameter.kind {
             case let .compute(engine, dtype, family):
@@ -253,6 +294,12 @@ public enum Calibrator {
             case .launchOverhead:
                 calibration.launchOverhead = Seconds(parameter.value)
                 calibration.launchOverheadUncertainty = Seconds(parameter.standardError)
+            case let .sourceOverhead(source):
+                calibration.sourceOverheads.removeAll { $0.source == source }
+                if parameter.value > launch {
+                    calibration.sourceOverheads.append(.init(source: source, overhead: Seconds(parameter.value - launch),
+                                                             uncertainty: Seconds(parameter.standardError)))
+                }
             }
         }
         calibration.fittedOn = fittedOn

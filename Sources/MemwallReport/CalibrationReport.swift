@@ -17,8 +17,11 @@ public enum CalibrationReport {
         var text = "memwall calibrate: \(hardware), \(fit.cases.count) measurements, "
         text += fit.converged ? "converged in \(fit.iterations) iterations\n\n" : "NOT converged after \(fit.iterations) iterations\n\n"
         var parameters = TextTable(header: ["parameter", "value", "std error", "note"], rightAligned: [1, 2])
+        let perSource = fit.parameters.contains { if case .sourceOverhead = $0.kind { true } else { false } }
         for p in fit.parameters {
-            parameters.append([p.name, value(p), uncertainty(p), p.isDetermined ? "" : "not determined by these measurements; not written"])
+            var note = p.isDetermined ? "" : "not determined by these measurements; not written"
+            if perSource, p.kind == .launchOverhead { note = "the smallest source's; the others write their excess as source_overheads" }
+            parameters.append([shortened(p.name), value(p), uncertainty(p), note])
         }
         text += parameters.render()
         for choice in fit.choices {
@@ -35,7 +38,7 @@ public enum CalibrationReport {
         var lines = ["parameter,value,standard_error,unit"]
         for p in fit.parameters {
             lines.append([AnalysisCSV.field(p.name), AnalysisCSV.number(p.value), AnalysisCSV.number(p.standardError),
-                          p.kind == .launchOverhead ? "s" : "fraction"].joined(separator: ","))
+                          p.kind.isOverhead ? "s" : "fraction"].joined(separator: ","))
         }
         for choice in fit.choices {
             lines.append("\(choice.parameter),\(AnalysisCSV.field(choice.chosen)),,chosen")
@@ -77,7 +80,7 @@ public enum CalibrationReport {
             schema_version: reportSchemaVersion, hardware: hardware, converged: fit.converged, iterations: fit.iterations,
             parameters: fit.parameters.map {
                 Parameter(name: $0.name, value: $0.value, standard_error: $0.standardError.isFinite ? $0.standardError : nil,
-                          unit: $0.kind == .launchOverhead ? "s" : "fraction", determined: $0.isDetermined)
+                          unit: $0.kind.isOverhead ? "s" : "fraction", determined: $0.isDetermined)
             },
             choices: fit.choices.map { choice in
                 Choice(parameter: choice.parameter, chosen: choice.chosen, candidates: choice.candidates.map {
@@ -95,12 +98,18 @@ public enum CalibrationReport {
             + [ErrorSummary(family: "all", cases: cases)]
     }
 
+    /// A parameter name in the table, a long source URL cut in the middle (CSV and JSON keep it whole).
+    static func shortened(_ name: String, limit: Int = 72) -> String {
+        guard name.count > limit else { return name }
+        return String(name.prefix(limit / 2 - 2)) + "..." + String(name.suffix(limit / 2 - 1))
+    }
+
     static func value(_ p: FittedParameter) -> String {
-        p.kind == .launchOverhead ? QuantityFormatter.format(p.value, .seconds) : String(format: "%.4f", p.value)
+        p.kind.isOverhead ? QuantityFormatter.format(p.value, .seconds) : String(format: "%.4f", p.value)
     }
 
     static func uncertainty(_ p: FittedParameter) -> String {
         guard p.standardError.isFinite else { return "inf" }
-        return p.kind == .launchOverhead ? QuantityFormatter.format(p.standardError, .seconds) : String(format: "%.4f", p.standardError)
+        return p.kind.isOverhead ? QuantityFormatter.format(p.standardError, .seconds) : String(format: "%.4f", p.standardError)
     }
 }

@@ -111,6 +111,40 @@ import Testing
         #expect(tie.choices.first?.chosen == "128 x 128")
     }
 
+    /// Two harnesses: GEMMs with k <= 256 from source A, the rest from source B, whose timer adds 20 us to
+    /// every row; the copies' source has 4 rows, too few for its own intercept. The fit recovers A's
+    /// intercept as the launch overhead, writes B's 20 us excess as a source overhead, and the copies
+    /// share the launch overhead.
+    @Test func eachSourceWithEnoughRowsGetsItsOwnIntercept() throws {
+        let truth = SyntheticDevice.Truth()
+        let harness = 20e-6
+        let rows = SyntheticDevice.measurements(truth).map { row -> KernelMeasurement in
+            guard row.kernel == .gemm else { return row }
+            var r = row
+            let fromB = r.shape["k"]! > 256
+            r.provenance.source = fromB ? "B" : "A"
+            if fromB { r.time += harness }
+            return r
+        }
+        let fit = try Calibrator.fit(rows, on: SyntheticDevice.hardware())
+        let byName = Dictionary(uniqueKeysWithValues: fit.parameters.map { ($0.name, $0.value) })
+        #expect(abs(byName["overhead of A"]! / truth.overhead - 1) < 1e-3, "\(byName)")
+        #expect(abs(byName["overhead of B"]! / (truth.overhead + harness) - 1) < 1e-3)
+        #expect(byName["overhead of closed form"] == nil)
+        #expect(abs(byName["launch overhead"]! / truth.overhead - 1) < 1e-3)
+        #expect(abs(byName["compute tc bf16 gemm"]! / truth.compute - 1) < 1e-4)
+        let sources = fit.calibration.sourceOverheads
+        #expect(sources.map(\.source) == ["B"])
+        #expect(abs(sources[0].overhead.value / harness - 1) < 1e-2)
+        #expect(abs(try #require(fit.calibration.launchOverhead).value / truth.overhead - 1) < 1e-3)
+        // The written calibration predicts every row, B's with its harness, to the fit's accuracy.
+        #expect(fit.cases.allSatisfy { abs($0.relativeError) < 1e-4 }, "\(fit.cases.map(\.relativeError).max()!)")
+        // One source alone keeps one shared intercept, the launch overhead, and writes no source overheads.
+        let single = try Calibrator.fit(SyntheticDevice.measurements(truth), on: SyntheticDevice.hardware())
+        #expect(single.calibration.sourceOverheads.isEmpty)
+        #expect(!single.parameters.contains { $0.name.hasPrefix("overhead of") })
+    }
+
     @Test func tooFewMeasurementsIsAnErrorNotAGuess() throws {
         let two = Array(SyntheticDevice.measurements(.init()).prefix(2))
         #expect(throws: CalibrationError.self) { _ = try Calibrator.fit(two, on: SyntheticDevice.hardware()) }

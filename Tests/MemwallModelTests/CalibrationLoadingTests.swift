@@ -21,6 +21,8 @@ import Testing
           parallel_units: 10
           tile: { m: 64, n: 32, split_k_min: 128, attention_rows: 96, attention_keys: 16, attention_blocks_per_unit: 2 }
           launch_overhead: 4 us
+          source_overheads:
+            - { source: "https://example.org/bench", overhead: 12 us, uncertainty: 1 us }
           compute:
             - { engine: tc, efficiency: 0.5 }
             - { engine: tc, dtype: bf16, family: gemm, efficiency: 0.8, uncertainty: 0.01 }
@@ -34,6 +36,9 @@ import Testing
         #expect(c.tile == Calibration.Tile(m: 64, n: 32, splitKMin: 128, attentionRows: 96, attentionKeys: 16, attentionBlocksPerUnit: 2))
         #expect(c.tile.attentionSlotsPerUnit == 2)
         #expect(c.launchOverhead?.value == 4e-6)
+        #expect(c.sourceOverheads == [.init(source: "https://example.org/bench", overhead: Seconds(12e-6), uncertainty: Seconds(1e-6))])
+        #expect(c.overhead(ofSource: "https://example.org/bench") == 12e-6)
+        #expect(c.overhead(ofSource: "measured") == 0)
         #expect(c.memoryEfficiency(tier: "dram") == 0.9)
         #expect(c.fittedOn == ["a.csv"])
         // The most specific entry wins; the engine-wide one covers the rest.
@@ -63,6 +68,9 @@ import Testing
         ("calibration: { parallel_units: 10, launch_overhead: -1 us, source: t }", "is negative"),
         ("calibration: { parallel_units: 10, bogus: 1, source: t }", "bogus"),
         ("calibration: { parallel_units: 10, tile: { attention_blocks_per_unit: 0 }, source: t }", "attention_blocks_per_unit"),
+        ("calibration: { parallel_units: 10, source_overheads: [{ source: a, overhead: 1 us }, { source: a, overhead: 2 us }], source: t }", "listed twice"),
+        ("calibration: { parallel_units: 10, source_overheads: [{ source: a, overhead: -1 us }], source: t }", "negative"),
+        ("calibration: { parallel_units: 10, source_overheads: [{ overhead: 1 us }], source: t }", "source"),
         ("calibration: { parallel_units: 10, tile: { attention_blocks_per_unit: 33 }, source: t }", "1...32"),
     ])
     func badSectionsAreLocated(text: String, expected: String) {

@@ -2,7 +2,7 @@ extension Calibration {
     /// Reads a hardware file's `calibration:` section; engine and tier names must exist.
     init(_ value: SpecValue, engines: [ComputeEngine], tiers: [MemoryTier]) throws(SpecError) {
         let map = try value.mapping()
-        try map.allowOnly(["parallel_units", "tile", "compute", "memory", "launch_overhead", "launch_overhead_uncertainty",
+        try map.allowOnly(["parallel_units", "tile", "compute", "memory", "launch_overhead", "launch_overhead_uncertainty", "source_overheads",
                            "fitted_on", "source", "notes"])
         var tile = Tile()
         if let tileValue = map.optional("tile") {
@@ -24,6 +24,14 @@ extension Calibration {
             memory = try list.sequence().map { item throws(SpecError) in try MemoryFactor(item, tiers: tiers) }
             try requireUniqueNames(memory.map(\.tier), in: list)
         }
+        var sourceOverheads: [SourceOverhead] = []
+        if let list = map.optional("source_overheads") {
+            let items = try list.sequence()
+            sourceOverheads = try items.map { item throws(SpecError) in try SourceOverhead(item) }
+            for (index, entry) in sourceOverheads.enumerated() where sourceOverheads[..<index].contains(where: { $0.source == entry.source }) {
+                throw items[index].error("source '\(entry.source)' is listed twice; expected one overhead per source")
+            }
+        }
         var fittedOn: [String] = []
         if let list = map.optional("fitted_on") {
             fittedOn = try list.sequence().map { item throws(SpecError) in try item.string() }
@@ -33,8 +41,18 @@ extension Calibration {
             tile: tile, compute: compute, memory: memory,
             launchOverhead: try map.optional("launch_overhead")?.quantity(Seconds.self),
             launchOverheadUncertainty: try map.optional("launch_overhead_uncertainty")?.quantity(Seconds.self),
-            fittedOn: fittedOn,
+            sourceOverheads: sourceOverheads, fittedOn: fittedOn,
             source: try requiredSource(map))
+    }
+}
+
+extension Calibration.SourceOverhead {
+    init(_ value: SpecValue) throws(SpecError) {
+        let map = try value.mapping()
+        try map.allowOnly(["source", "overhead", "uncertainty", "notes"])
+        self.init(source: try map.required("source").string(),
+                  overhead: try map.required("overhead").quantity(Seconds.self),
+                  uncertainty: try map.optional("uncertainty")?.quantity(Seconds.self))
     }
 }
 

@@ -5,7 +5,7 @@
 /// - compute time = FLOPs / (peak x efficiency(engine, dtype, family) x utilisation), where the
 ///   utilisation is the wave quantisation of the op's thread blocks over ``parallelUnits``
 ///   (see ``Tile``), and under a causal mask FLOPs are those of the attention blocks the kernel
-///   executes (whole `Tile.m x Tile.attentionKeys` blocks up to the diagonal), not the masked count;
+///   executes (whole `Tile.attentionRows x Tile.attentionKeys` blocks up to the diagonal), not the masked count;
 /// - memory time per tier = bytes / (bandwidth x efficiency(tier));
 /// - a fixed ``launchOverhead`` per op instead of `overheads.per_op`.
 public struct Calibration: Sendable, Hashable {
@@ -19,19 +19,24 @@ public struct Calibration: Sendable, Hashable {
     /// Fixed time per op (kernel launch, pipeline fill, tail); nil keeps `overheads.per_op`.
     public var launchOverhead: Seconds?
     public var launchOverheadUncertainty: Seconds?
+    /// Fixed time per measurement a source adds beyond the ops' own (its timer, synchronisation,
+    /// framework dispatch): fitted per source by `memwall calibrate` and added by `memwall validate`
+    /// to that source's rows only. It is the harness's, not the hardware's, so `analyze` never adds it.
+    public var sourceOverheads: [SourceOverhead]
     /// What it was fitted on: measurement files and their sources.
     public var fittedOn: [String]
     public var source: String
 
     public init(parallelUnits: Int, tile: Tile = Tile(), compute: [ComputeFactor] = [], memory: [MemoryFactor] = [],
-                launchOverhead: Seconds? = nil, launchOverheadUncertainty: Seconds? = nil, fittedOn: [String] = [],
-                source: String) {
+                launchOverhead: Seconds? = nil, launchOverheadUncertainty: Seconds? = nil,
+                sourceOverheads: [SourceOverhead] = [], fittedOn: [String] = [], source: String) {
         self.parallelUnits = parallelUnits
         self.tile = tile
         self.compute = compute
         self.memory = memory
         self.launchOverhead = launchOverhead
         self.launchOverheadUncertainty = launchOverheadUncertainty
+        self.sourceOverheads = sourceOverheads
         self.fittedOn = fittedOn
         self.source = source
     }
@@ -159,9 +164,30 @@ public struct Calibration: Sendable, Hashable {
         return matching.max { a, b in a.specificity < b.specificity }?.efficiency
     }
 
+    /// The fixed time `source`'s measurements carry beyond the ops (0 for a source not listed).
+    public func overhead(ofSource source: String) -> Double {
+        sourceOverheads.first { $0.source == source }?.overhead.value ?? 0
+    }
+
     /// The bandwidth efficiency of tier `name`, nil when the calibration says nothing of it.
     public func memoryEfficiency(tier name: String) -> Double? {
         memory.first { $0.tier == name }?.efficiency
+    }
+}
+
+extension Calibration {
+    /// One measurement source's fixed time per measurement (``Calibration/sourceOverheads``).
+    public struct SourceOverhead: Sendable, Hashable {
+        /// The measurements' `source` column (a URL, or "measured").
+        public var source: String
+        public var overhead: Seconds
+        public var uncertainty: Seconds?
+
+        public init(source: String, overhead: Seconds, uncertainty: Seconds? = nil) {
+            self.source = source
+            self.overhead = overhead
+            self.uncertainty = uncertainty
+        }
     }
 }
 
