@@ -18,14 +18,6 @@ import _TestSupport
     static let denseFP8Peak = 1978.9e12
     static let denseBF16Peak = 989.4e12
 
-    static func rows(_ rows: [KernelMeasurement], b: Int, m: Int, n: Int, k: Int) -> [KernelMeasurement] {
-        rows.filter { ($0.shape["b"] ?? 1) == b && $0.shape["m"] == m && $0.shape["n"] == n && $0.shape["k"] == k }
-    }
-
-    static func flops(_ r: KernelMeasurement) -> Double {
-        2.0 * Double((r.shape["b"] ?? 1) * r.shape["m"]! * r.shape["n"]! * r.shape["k"]!)
-    }
-
     @Test func fp8FilesHoldEverySm90Fp8EntryWithItsProvenance() throws {
         for (file, count, batches) in [("h100-gemm-xla-fp8.csv", 125, Set([1])), ("h100-gemm-xla-fp8-batched.csv", 250, Set([2, 4]))] {
             let rows = try ShippedMeasurements.load(file)
@@ -39,7 +31,7 @@ import _TestSupport
                 for key in ["m", "n", "k"] { #expect(Self.sizes.contains(r.shape[key]!), "\(r.location)") }
                 shapes.insert([r.shape["b"] ?? 1, r.shape["m"]!, r.shape["n"]!, r.shape["k"]!])
                 // Within what the calibrator may fit (efficiency at most 1.5 against the dense FP8 peak).
-                #expect(Self.flops(r) / r.time < Calibrator.maximumEfficiency * Self.denseFP8Peak, "\(r.location)")
+                #expect(ShippedMeasurements.gemmFlops(r) / r.time < Calibrator.maximumEfficiency * Self.denseFP8Peak, "\(r.location)")
             }
             // The table lists each (b, m, n, k) of the 5 x 5 x 5 grid once.
             #expect(shapes.count == count, "\(file)")
@@ -50,11 +42,11 @@ import _TestSupport
     /// b = 4, m = n = k = 4096); they are kept as published. This pins which rows do, so a change shows.
     @Test func theRowsAboveTheDenseFp8PeakAreTheLargestShapes() throws {
         let single = try ShippedMeasurements.load("h100-gemm-xla-fp8.csv")
-        let above = Set(single.filter { Self.flops($0) / $0.time > Self.denseFP8Peak }.map { [$0.shape["m"]!, $0.shape["n"]!, $0.shape["k"]!] })
+        let above = Set(single.filter { ShippedMeasurements.gemmFlops($0) / $0.time > Self.denseFP8Peak }.map { [$0.shape["m"]!, $0.shape["n"]!, $0.shape["k"]!] })
         #expect(above == [[2048, 4096, 4096], [4096, 2048, 2048], [4096, 4096, 2048], [4096, 1024, 4096], [4096, 2048, 4096], [4096, 4096, 4096]])
         let batched = try ShippedMeasurements.load("h100-gemm-xla-fp8-batched.csv")
         for (b, count) in [(2, 9), (4, 14)] {
-            #expect(batched.filter { $0.shape["b"] == b && Self.flops($0) / $0.time > Self.denseFP8Peak }.count == count, "b=\(b)")
+            #expect(batched.filter { $0.shape["b"] == b && ShippedMeasurements.gemmFlops($0) / $0.time > Self.denseFP8Peak }.count == count, "b=\(b)")
         }
     }
 
@@ -71,13 +63,7 @@ import _TestSupport
             (2, 256, 512, 512, 23_269_370_319_001),
             (4, 4096, 4096, 4096, 2_592_796_435_858_738),
         ]
-        for c in cases {
-            let matches = Self.rows(all, b: c.b, m: c.m, n: c.n, k: c.k)
-            #expect(matches.count == 1, "b=\(c.b) m=\(c.m) n=\(c.n) k=\(c.k)")
-            let r = try #require(matches.first)
-            let seconds = 2.0 * Double(c.b) * Double(c.m) * Double(c.n) * Double(c.k) / c.flopsPerSecond
-            #expect(ShippedMeasurements.close(r.time, seconds), "\(r.location): \(r.time) s, expected \(seconds) s")
-        }
+        try ShippedMeasurements.expectTimes(all, from: cases)
     }
 
     @Test func bf16FilesHoldEverySm90Bf16EntryWithItsProvenance() throws {
@@ -91,7 +77,7 @@ import _TestSupport
                 #expect(r.provenance.source.contains("github.com/tensorflow/tensorflow/blob/372d578bb861cc5804e56d37d93aec931a59762c/"), "\(r.location)")
                 for key in ["m", "n", "k"] { #expect(Self.sizes.contains(r.shape[key]!), "\(r.location)") }
                 // No BF16 row beats the dense BF16 peak.
-                #expect(Self.flops(r) / r.time < Self.denseBF16Peak, "\(r.location)")
+                #expect(ShippedMeasurements.gemmFlops(r) / r.time < Self.denseBF16Peak, "\(r.location)")
             }
         }
     }
@@ -99,12 +85,7 @@ import _TestSupport
     /// Every row's notes carry the table's FLOP/s (6 significant digits); the time must be 2 b m n k over it.
     @Test func everyRowMatchesItsOwnFlopsNote() throws {
         for file in ["h100-gemm-xla-fp8.csv", "h100-gemm-xla-fp8-batched.csv", "h100-gemm-xla.csv", "h100-gemm-xla-batched.csv"] {
-            for (line, r) in try ShippedMeasurements.rowsWithLines(file, kernel: "gemm") {
-                let note = try #require(line.firstMatch(of: /"([0-9.e+]+) FLOP\/s/), "\(r.location)")
-                let flopsPerSecond = try #require(Double(String(note.1)))
-                // Both the time and the note keep 6 significant digits.
-                #expect(abs(r.time * flopsPerSecond / Self.flops(r) - 1) < 2e-5, "\(r.location)")
-            }
+            try ShippedMeasurements.expectEveryRowMatchesItsFlopsNote(file)
         }
     }
 }

@@ -9,10 +9,6 @@ import _TestSupport
 /// loads, and times agree with 2 b m n k / FLOP/s worked out here from the table's own values,
 /// copied into this test, not with anything the program computes.
 @Suite struct PublishedMI300XMeasurementsTests {
-    static func rows(_ rows: [KernelMeasurement], b: Int, m: Int, n: Int, k: Int) -> [KernelMeasurement] {
-        rows.filter { ($0.shape["b"] ?? 1) == b && $0.shape["m"] == m && $0.shape["n"] == n && $0.shape["k"] == k }
-    }
-
     @Test func filesHoldEveryGfx942Bf16EntryWithItsProvenance() throws {
         for (file, count, batches) in [("mi300x-gemm-xla.csv", 126, Set([1])), ("mi300x-gemm-xla-batched.csv", 250, Set([2, 4]))] {
             let rows = try ShippedMeasurements.load(file)
@@ -43,19 +39,13 @@ import _TestSupport
             (4, 4096, 4096, 4096, 570_675_049_165_250),
             (4, 512, 256, 4096, 272_454_154_783_050),
         ]
-        for c in cases {
-            let matches = Self.rows(all, b: c.b, m: c.m, n: c.n, k: c.k)
-            #expect(matches.count == 1, "b=\(c.b) m=\(c.m) n=\(c.n) k=\(c.k)")
-            let r = try #require(matches.first)
-            let seconds = 2.0 * Double(c.b) * Double(c.m) * Double(c.n) * Double(c.k) / c.flopsPerSecond
-            #expect(ShippedMeasurements.close(r.time, seconds), "\(r.location): \(r.time) s, expected \(seconds) s")
-        }
+        try ShippedMeasurements.expectTimes(all, from: cases)
     }
 
     /// The table lists m = n = k = 256 (b = 1) twice, with different figures; both rows are kept, in table order.
     @Test func theShapeTheTableListsTwiceKeepsBothEntries() throws {
         let rows = try ShippedMeasurements.load("mi300x-gemm-xla.csv")
-        let twice = Self.rows(rows, b: 1, m: 256, n: 256, k: 256)
+        let twice = ShippedMeasurements.gemmRows(rows, b: 1, m: 256, n: 256, k: 256)
         #expect(twice.count == 2)
         #expect(twice[0].location.hasSuffix(":14") && twice[1].location.hasSuffix(":15"), "\(twice.map(\.location))")
         let expected = [4_577_060_701_132.0, 7_478_143_971_473.0].map { 2.0 * 256 * 256 * 256 / $0 }
@@ -65,13 +55,7 @@ import _TestSupport
     /// Every row's notes carry the table's FLOP/s (6 significant digits); the time must be 2 b m n k over it.
     @Test func everyRowMatchesItsOwnFlopsNote() throws {
         for file in ["mi300x-gemm-xla.csv", "mi300x-gemm-xla-batched.csv"] {
-            for (line, r) in try ShippedMeasurements.rowsWithLines(file, kernel: "gemm") {
-                let note = try #require(line.firstMatch(of: /"([0-9.e+]+) FLOP\/s/), "\(r.location)")
-                let flopsPerSecond = try #require(Double(String(note.1)))
-                let flops = 2.0 * Double((r.shape["b"] ?? 1) * r.shape["m"]! * r.shape["n"]! * r.shape["k"]!)
-                // Both the time and the note keep 6 significant digits.
-                #expect(abs(r.time * flopsPerSecond / flops - 1) < 2e-5, "\(r.location)")
-            }
+            try ShippedMeasurements.expectEveryRowMatchesItsFlopsNote(file)
         }
     }
 }

@@ -23,5 +23,38 @@ enum ShippedMeasurements {
         return Array(zip(lines, rows)).map { (line: $0.0, row: $0.1) }
     }
 
+    /// The GEMM rows of shape (b, m, n, k); b = 1 when the shape has no `b`.
+    static func gemmRows(_ rows: [KernelMeasurement], b: Int, m: Int, n: Int, k: Int) -> [KernelMeasurement] {
+        rows.filter { ($0.shape["b"] ?? 1) == b && $0.shape["m"] == m && $0.shape["n"] == n && $0.shape["k"] == k }
+    }
+
+    /// 2 b m n k FLOPs of a GEMM row.
+    static func gemmFlops(_ r: KernelMeasurement) -> Double {
+        2.0 * Double((r.shape["b"] ?? 1) * r.shape["m"]! * r.shape["n"]! * r.shape["k"]!)
+    }
+
+    /// FLOP/s values a test copied from a published table, each with its shape: exactly one row has the
+    /// shape, and its time is 2 b m n k over the figure.
+    static func expectTimes(_ rows: [KernelMeasurement], from table: [(b: Int, m: Int, n: Int, k: Int, flopsPerSecond: Double)],
+                            sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for c in table {
+            let matches = gemmRows(rows, b: c.b, m: c.m, n: c.n, k: c.k)
+            #expect(matches.count == 1, "b=\(c.b) m=\(c.m) n=\(c.n) k=\(c.k)", sourceLocation: sourceLocation)
+            let r = try #require(matches.first, sourceLocation: sourceLocation)
+            let seconds = 2.0 * Double(c.b) * Double(c.m) * Double(c.n) * Double(c.k) / c.flopsPerSecond
+            #expect(close(r.time, seconds), "\(r.location): \(r.time) s, expected \(seconds) s", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Every GEMM row of `file` carries the table's FLOP/s in its notes (6 significant digits, as the
+    /// time): the time must be 2 b m n k over it.
+    static func expectEveryRowMatchesItsFlopsNote(_ file: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for (line, r) in try rowsWithLines(file, kernel: "gemm") {
+            let note = try #require(line.firstMatch(of: /"([0-9.e+]+) FLOP\/s/), "\(r.location)", sourceLocation: sourceLocation)
+            let flopsPerSecond = try #require(Double(String(note.1)), sourceLocation: sourceLocation)
+            #expect(abs(r.time * flopsPerSecond / gemmFlops(r) - 1) < 2e-5, "\(r.location)", sourceLocation: sourceLocation)
+        }
+    }
+
     private static func path(_ name: String) -> String { PackageRoot.path("Workloads/measurements/\(name)") }
 }
