@@ -110,6 +110,9 @@ run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv -
 run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --holdout --format csv \
   --output "$out/validate-holdout-a100-attention.csv"
 run 0 validate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv --holdout --output "$out/validate-holdout-a100-attention.txt"
+# A100 FP16 GEMMs (cuBLAS, Triton issue #3551): the pure roofline and 5-fold held out.
+run 0 validate --hardware $a100_80 --measurements $meas/a100-gemm-triton-issue3551.csv --output "$out/validate-roofline-a100-gemm.txt"
+run 0 validate --hardware $a100_80 --measurements $meas/a100-gemm-triton-issue3551.csv --holdout --output "$out/validate-holdout-a100-gemm.txt"
 # H100 attention from the FlashAttention-3 paper (Fig. 5): FlashAttention-3 and FlashAttention-2, each fitted and held out on
 # its own; H100 decode attention (onnxruntime PR #21414, 9 rows, so 3 folds).
 for kernel in fa3 fa2; do
@@ -128,7 +131,7 @@ run 0 validate --hardware $h100 --measurements $meas/h100-decode-attention-ort.c
 # roofline, and the prediction of a file calibrated on the kernel families only (GEMM, attention, decode attention),
 # never on a model row: the held-out figure for whole models.
 run 0 validate --hardware $a100_80 --measurements $meas/a100-model.csv --output "$out/validate-roofline-a100-model.txt"
-run 0 calibrate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv $meas/a100-gemm-mamf.csv \
+run 0 calibrate --hardware $a100_80 --measurements $meas/a100-attention-fa2.csv $meas/a100-gemm-mamf.csv $meas/a100-gemm-triton-issue3551.csv \
   --output "$out/nvidia-a100-sxm4-80gb-calibrated-kernels.yaml" --report "$out/calibrate-a100-kernels.txt"
 run 0 validate --hardware "$out/nvidia-a100-sxm4-80gb-calibrated-kernels.yaml" --measurements $meas/a100-model.csv \
   --output "$out/validate-kernels-calibrated-a100-on-model.txt"
