@@ -38,14 +38,21 @@ public struct RooflineEngine: Sendable {
         let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: tiers)
         defer { scratch.deallocate() }
         var bytes = scratch
+        // A model repeats one attention shape layer after layer; its block schedule is computed once.
+        var attentionMemo: [AttentionShape: CalibratedOp] = [:]
 
         for op in workload.ops {
             let cost = OpCost(op, tensors: workload.tensors)
             bytes.update(repeating: 0)
             ioModel.bytesMoved(by: op, cost: cost, workload: workload, hardware: compiled, into: &bytes)
             let calibrated = compiled.calibration.map { calibration in
-                CalibratedOp(family: Calibration.Family(op.kind), utilisation: calibration.utilisation(of: op, tensors: workload.tensors, tiled: tiledAttention),
-                             executedWork: calibration.executedWork(of: op, tensors: workload.tensors, tiled: tiledAttention))
+                let shape = op.kind == .attention ? AttentionShape(op, tensors: workload.tensors) : nil
+                if let shape, let known = attentionMemo[shape] { return known }
+                let fresh = CalibratedOp(family: Calibration.Family(op.kind),
+                                         utilisation: calibration.utilisation(of: op, tensors: workload.tensors, tiled: tiledAttention),
+                                         executedWork: calibration.executedWork(of: op, tensors: workload.tensors, tiled: tiledAttention))
+                if let shape { attentionMemo[shape] = fresh }
+                return fresh
             }
 
             // The conventional engine reads through the hierarchy; a near-memory engine reads its
@@ -145,6 +152,19 @@ public struct RooflineEngine: Sendable {
         var time: Double
         var bound: Bound
         var specialFunctionTime = 0.0
+    }
+
+    /// What an attention op's calibration depends on: its inputs' shapes, mask and window.
+    struct AttentionShape: Hashable {
+        var inputs: [[Int]]
+        var causal: Bool
+        var window: Int?
+
+        init(_ op: Op, tensors: [TensorSpec]) {
+            inputs = op.inputs.map { tensors[$0].shape }
+            causal = op.causal
+            window = op.window
+        }
     }
 
     /// What a calibration needs to know of an op: its family, how busy its blocks keep the units, and
