@@ -91,6 +91,7 @@ run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla.csv $meas/h10
   --output "$out/validate-holdout-h100-gemm-all.txt"
 # H100 FP8 GEMMs from a later version of the same table: 6 of its 125 rows beat the dense FP8 peak (memwall warns on
 # standard error), so they are validated on their own and kept out of the kernel fits below.
+run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla-fp8.csv --output "$out/validate-roofline-h100-gemm-fp8.txt" 2>/dev/null
 run 0 validate --hardware $h100 --measurements $meas/h100-gemm-xla-fp8.csv --holdout \
   --output "$out/validate-holdout-h100-gemm-fp8.txt" 2>/dev/null
 # MI300X-class (gfx942) GEMMs from the ROCm/xla fork's table: the same flow as the H100 ones. parallel_units comes

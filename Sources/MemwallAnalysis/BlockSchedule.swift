@@ -4,7 +4,8 @@ import HeapModule
 /// grid order, each to the slot that frees first: list scheduling, as a GPU's block scheduler hands
 /// out a grid. A causal FlashAttention grid repeats one pattern of query blocks per (batch, head),
 /// the later blocks scoring more keys, so its last wave leaves slots idle where equal blocks would
-/// not. For equal blocks the result is exactly the wave formula ``WaveQuantization/utilisation(items:units:)``.
+/// not. For equal blocks within ``simulatedBlockLimit`` the result is exactly the wave formula
+/// ``WaveQuantization/utilisation(items:units:)`` (above it, within the tail's share of the time).
 public enum BlockSchedule {
     /// Grids of more blocks than this are not simulated block by block: the schedule of as many whole
     /// groups as fit is, and its tail (the makespan past the work spread evenly) is carried over to the
@@ -30,9 +31,9 @@ public enum BlockSchedule {
 
     /// The time the last slot finishes when `groups` copies of `pattern` are list-scheduled on `slots`.
     public static func makespan(pattern: [Double], groups: Int, slots: Int) -> Double {
-        let blocks = pattern.count * groups
+        let blocks = Double(pattern.count) * Double(groups)   // no overflow for any count
         guard blocks > 0, slots > 0 else { return 0 }
-        if blocks <= slots { return pattern.max() ?? 0 }
+        if blocks <= Double(slots) { return pattern.max() ?? 0 }
         // The first `slots` blocks start at once; each later block starts when the earliest slot frees.
         var free = Heap<Double>()
         var finish = 0.0

@@ -197,9 +197,9 @@ public enum Calibrator {
             return FittedParameter(kind: key, value: value, standardError: slope * error)
         }
         if perSource {
-            // The launch overhead the file keeps for every op: the smallest determined source intercept.
-            let intercepts = parameters.filter { $0.kind.isOverhead }
-            let smallest = (intercepts.filter(\.isDetermined).isEmpty ? intercepts : intercepts.filter(\.isDetermined)).min { $0.value < $1.value }!
+            // The launch overhead the file keeps for every op: the smallest source intercept, as in the
+            // residuals (not written when that intercept is not determined).
+            let smallest = parameters.filter { $0.kind.isOverhead }.min { $0.value < $1.value }!
             parameters.append(FittedParameter(kind: .launchOverhead, value: smallest.value, standardError: smallest.standardError))
         }
         var calibration = merged(parameters, into: hardware, fittedOn: fittedOn, count: measurements.count)
@@ -282,6 +282,8 @@ public enum Calibrator {
         // A parameter the measurements do not determine keeps the file's value: writing the
         // starting guess back as if it were fitted would be a made-up number.
         let launch = parameters.first { $0.kind == .launchOverhead }?.value ?? 0
+        // Every excess is over this fit's launch overhead: a refitted file's old ones no longer hold.
+        calibration.sourceOverheads = []
         for parameter in parameters where parameter.isDetermined {
             switch parameter.kind {
             case let .compute(engine, dtype, family):
@@ -295,7 +297,7 @@ public enum Calibrator {
                 calibration.launchOverhead = Seconds(parameter.value)
                 calibration.launchOverheadUncertainty = Seconds(parameter.standardError)
             case let .sourceOverhead(source):
-                calibration.sourceOverheads.removeAll { $0.source == source }
+                // The uncertainty written is the intercept's own, not that of its excess over the launch overhead.
                 if parameter.value > launch {
                     calibration.sourceOverheads.append(.init(source: source, overhead: Seconds(parameter.value - launch),
                                                              uncertainty: Seconds(parameter.standardError)))

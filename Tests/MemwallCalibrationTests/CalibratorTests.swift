@@ -145,6 +145,32 @@ import Testing
         #expect(!single.parameters.contains { $0.name.hasPrefix("overhead of") })
     }
 
+    /// GEMMs of 2048 x 2048 fill whole waves on 8 SMs with every candidate tile: the data cannot choose,
+    /// so nothing is chosen and the tile stays the default.
+    @Test func candidatesTheDataCannotTellApartChooseNothing() throws {
+        let rows = SyntheticDevice.measurements(.init()).filter { $0.kernel == .copy } + [64, 256, 1024, 4096, 16384].map { k in
+            let flops = 2.0 * 2048 * 2048 * Double(k), bytes = 2.0 * Double(2 * 2048 * k + 2048 * 2048)
+            let time = max(flops / (SyntheticDevice.peak * 0.62), bytes / (SyntheticDevice.bandwidth * 0.83)) + 4.5e-6
+            return KernelMeasurement(kernel: .gemm, shape: ["m": 2048, "n": 2048, "k": k], dtype: .bf16, time: time,
+                                     provenance: .init(device: "synthetic", source: "closed form"), location: "gemm k=\(k)")
+        }
+        let fit = try Calibrator.fit(rows, on: SyntheticDevice.hardware())
+        #expect(fit.choices.isEmpty)
+        #expect(fit.calibration.tile == Calibration.Tile())
+        #expect(!fit.calibration.source.contains("chosen"))
+    }
+
+    /// Refitting a file that carries source overheads replaces them all: they were excesses over the old
+    /// launch overhead. One source now: none are kept.
+    @Test func refittingDropsTheOldSourceOverheads() throws {
+        var hardware = try SyntheticDevice.hardware()
+        hardware.calibration = Calibration(parallelUnits: SyntheticDevice.units,
+                                           sourceOverheads: [.init(source: "closed form", overhead: Seconds(100e-6))], source: "old fit")
+        let fit = try Calibrator.fit(SyntheticDevice.measurements(.init()), on: hardware)
+        #expect(fit.calibration.sourceOverheads.isEmpty)
+        #expect(fit.cases.allSatisfy { abs($0.relativeError) < 1e-4 })
+    }
+
     @Test func tooFewMeasurementsIsAnErrorNotAGuess() throws {
         let two = Array(SyntheticDevice.measurements(.init()).prefix(2))
         #expect(throws: CalibrationError.self) { _ = try Calibrator.fit(two, on: SyntheticDevice.hardware()) }

@@ -103,8 +103,8 @@ public struct Calibration: Sendable, Hashable {
     public static let attentionBlocksPerUnitCandidates = 1...4
 
     /// The GEMM output tiles `memwall calibrate` tries when the file has no `calibration:` section,
-    /// the default first: 64, 128 and 256 per side, the range of threadblock tiles GEMM libraries pick
-    /// among per shape (CUTLASS's tensor-op configurations run from 64 x 64 to 256 x 128 and 128 x 256).
+    /// the default first: 64, 128 and 256 per side, memwall's choice of a range around the 128 x 128
+    /// default (CUTLASS's tensor-op examples use 128 x 128 and 64 x 64 threadblock tiles; see `defaultM`).
     /// One tile stands for the library's choice over every shape, so the fit picks the one that
     /// explains the measurements best; the held-out error (`memwall validate --holdout`, which
     /// chooses inside each fold) says whether that generalises.
@@ -180,9 +180,12 @@ extension Calibration {
     public struct SourceOverhead: Sendable, Hashable {
         /// The measurements' `source` column (a URL, or "measured").
         public var source: String
+        /// The excess of the source's intercept over the launch overhead.
         public var overhead: Seconds
+        /// The standard error of the source's intercept (its excess's is at least this).
         public var uncertainty: Seconds?
 
+        /// An overhead for `source`'s rows.
         public init(source: String, overhead: Seconds, uncertainty: Seconds? = nil) {
             self.source = source
             self.overhead = overhead
