@@ -98,12 +98,9 @@ public struct CompiledCalibration: Sendable {
             let q = tensors[op.inputs[0]]
             // Decode (a KV cache, a few queries) is split over the keys until the units are busy.
             if Self.isDecode(op, tensors: tensors) { return 1 }
-            guard tiled else {
-                return WaveQuantization.attentionUtilisation(batch: Double(q.shape[0]), heads: Double(q.shape[2]),
-                                                             queries: Double(q.shape[1]), tile: tile, units: units)
-            }
-            let slots = units * Double(tile.attentionSlotsPerUnit)
-            guard op.causal else {
+            // Standard attention keeps one block per unit; FlashAttention's resident blocks multiply the slots.
+            let slots = tiled ? units * Double(tile.attentionSlotsPerUnit) : units
+            guard tiled, op.causal else {
                 return WaveQuantization.attentionUtilisation(batch: Double(q.shape[0]), heads: Double(q.shape[2]),
                                                              queries: Double(q.shape[1]), tile: tile, units: slots)
             }
