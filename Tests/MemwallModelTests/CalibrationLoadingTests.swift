@@ -72,6 +72,7 @@ import Testing
         ("calibration: { parallel_units: 10, source_overheads: [{ source: a, overhead: -1 us }], source: t }", "negative"),
         ("calibration: { parallel_units: 10, source_overheads: [{ overhead: 1 us }], source: t }", "source"),
         ("calibration: { parallel_units: 10, tile: { attention_blocks_per_unit: 33 }, source: t }", "1...32"),
+        ("calibration: { parallel_units: 10, tile: { attention_rows: 0 }, source: t }", "attention_rows"),
     ])
     func badSectionsAreLocated(text: String, expected: String) {
         do {
