@@ -3,13 +3,40 @@ import Foundation
 
 /// The GLPK backend: the LP relaxation with GLPK's presolver, then branch and cut on the
 /// original columns (so a warm start applies), all inside one C call that turns GLPK's
-/// internal errors into a thrown error instead of an abort.
+/// internal errors into a thrown error instead of an abort. A relaxation alone may be solved by
+/// GLPK's interior-point method, with the simplex as its fallback.
 public struct GLPKSolver: PlacementSolver {
     public let name = "glpk"
 
     public init() {}
 
     public func solve(_ program: LinearProgram, options: SolveOptions) throws(SolverError) -> SolverOutcome {
+        guard options.relaxationOnly, options.interiorPoint else { return try solveOnce(program, options: options) }
+        // Interior point: its bound is the Lagrangian one of its row multipliers, valid although the
+        // point is only near-optimal. When it does not converge, or its multipliers give no finite
+        // bound, the simplex gets the time that is left.
+        let started = ContinuousClock.now
+        let interior = try solveOnce(program, options: options)
+        if interior.status == .optimal || interior.status == .feasible, let values = interior.values,
+           let duals = interior.rowDuals, let bound = program.dualBound(rowDuals: duals) {
+            // Accepted when the point is feasible and its value is as close to the bound as asked:
+            // then it is optimal to that tolerance, and the bound is rigorous either way.
+            let objective = program.objective(at: values), tolerance = PlacementConstants.interiorPointGap
+            if abs(objective - bound) <= tolerance * max(1, abs(bound)), program.largestViolation(at: values) <= tolerance {
+                return SolverOutcome(status: .optimal, objective: objective, bound: min(bound, objective), values: values,
+                                     log: interior.log, rowDuals: duals)
+            }
+        }
+        if interior.status == .infeasible { return interior }
+        var simplex = options
+        simplex.interiorPoint = false
+        let spent = ContinuousClock.now - started
+        simplex.timeLimit = options.timeLimit - (Double(spent.components.seconds) + Double(spent.components.attoseconds) * 1e-18)
+        guard simplex.timeLimit > 0 else { return SolverOutcome(status: .noSolution, log: interior.log) }
+        return try solveOnce(program, options: simplex)
+    }
+
+    private func solveOnce(_ program: LinearProgram, options: SolveOptions) throws(SolverError) -> SolverOutcome {
         if let bad = program.firstNonFinite() { throw .nonFinite(bad) }
         guard options.timeLimit.isFinite, options.timeLimit > 0 else { throw .nonFinite("time limit \(options.timeLimit) s") }
         guard options.relativeGap.isFinite, options.relativeGap >= 0 else { throw .nonFinite("relative gap \(options.relativeGap)") }
@@ -33,6 +60,7 @@ public struct GLPKSolver: PlacementSolver {
         let colIndex = program.entries.map { Int32($0.column) }
         let value = program.entries.map(\.value)
         var solution = [Double](repeating: 0, count: program.columns.count)
+        var duals = [Double](repeating: 0, count: options.relaxationOnly ? program.rows.count : 0)
         var result = mw_glpk_result()
         let warm = options.warmStart ?? []
 
@@ -42,7 +70,7 @@ public struct GLPKSolver: PlacementSolver {
             integer.withUnsafeBufferPointer { ci in cost.withUnsafeBufferPointer { co in
             rowIndex.withUnsafeBufferPointer { ri in colIndex.withUnsafeBufferPointer { cx in
             value.withUnsafeBufferPointer { va in warm.withUnsafeBufferPointer { ws in
-            solution.withUnsafeMutableBufferPointer { so in
+            solution.withUnsafeMutableBufferPointer { so in duals.withUnsafeMutableBufferPointer { du in
                 var problem = mw_glpk_problem(
                     rows: Int32(program.rows.count), cols: Int32(program.columns.count),
                     row_kind: rk.baseAddress, row_lb: rl.baseAddress, row_ub: ru.baseAddress,
@@ -52,17 +80,21 @@ public struct GLPKSolver: PlacementSolver {
                     value: va.baseAddress, warm_start: options.warmStart == nil ? nil : ws.baseAddress,
                     time_limit_s: options.timeLimit, relative_gap: options.relativeGap,
                     node_limit: Int32(clamping: max(0, options.nodeLimit ?? 0)),
-                    verbose: options.verbose ? 1 : 0, relaxation_only: options.relaxationOnly ? 1 : 0)
+                    verbose: options.verbose ? 1 : 0, relaxation_only: options.relaxationOnly ? 1 : 0,
+                    interior: options.relaxationOnly && options.interiorPoint ? 1 : 0)
                 result.solution = so.baseAddress
+                result.row_duals = options.relaxationOnly && !program.rows.isEmpty ? du.baseAddress : nil
                 return mw_glpk_solve(&problem, &result)
-            }}}}}}}}}}}}}
+            }}}}}}}}}}}}}}
         let log = Self.message(of: &result)
         let bound: Double? = result.has_bound != 0 ? result.bound : nil
         switch Int(status) {
         case Int(MW_OPTIMAL):
-            return SolverOutcome(status: .optimal, objective: result.objective, bound: bound, values: solution, log: options.verbose ? log : "")
+            return SolverOutcome(status: .optimal, objective: result.objective, bound: bound, values: solution, log: options.verbose ? log : "",
+                                 rowDuals: options.relaxationOnly ? duals : nil)
         case Int(MW_FEASIBLE):
-            return SolverOutcome(status: .feasible, objective: result.objective, bound: bound, values: solution, log: options.verbose ? log : "")
+            return SolverOutcome(status: .feasible, objective: result.objective, bound: bound, values: solution, log: options.verbose ? log : "",
+                                 rowDuals: options.relaxationOnly ? duals : nil)
         case Int(MW_INFEASIBLE):
             return SolverOutcome(status: .infeasible, log: options.verbose ? log : "")
         case Int(MW_NO_SOLUTION):

@@ -9,6 +9,14 @@ public enum PlacementConstants {
     /// for GLPK's overshoot of its limit (shared/reference/c-libraries.md).
     public static let solveShare = 0.9
 
+    /// Largest relative distance between an interior-point relaxation's objective and the bound of
+    /// its row multipliers (``LinearProgram/dualBound(rowDuals:)``), and largest relative row or
+    /// column violation of the point, at which the point is taken as the relaxation's solution;
+    /// beyond either the simplex solves again. memwall's choice: GLPK's
+    /// interior point stops at relative gaps near 1e-7 on the placement relaxations, and a bound
+    /// that much below the optimum changes no reported gap at its two decimals.
+    public static let interiorPointGap = 1e-6
+
     /// Default time limit of one `memwall place` solve, seconds.
     public static let defaultTimeLimit = 10.0
 

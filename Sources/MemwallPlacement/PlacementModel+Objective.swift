@@ -90,5 +90,28 @@ extension PlacementModel {
             }
             timeRows.append(rows)
         }
+        boundStepTimes()
+    }
+
+    /// An upper bound on every T[k]: at an optimum T[k] is the largest of its floor and its rows'
+    /// right-hand sides (its cost is positive), and each of those is at most its value with every
+    /// column at the end of its box that raises it. Valid for every optimum, so it cuts none, and
+    /// it closes the last open boxes for ``LinearProgram/dualBound(rowDuals:)``.
+    private mutating func boundStepTimes() {
+        var rowTerms = [[LinearProgram.Entry]](repeating: [], count: program.rows.count)
+        for entry in program.entries { rowTerms[entry.row].append(entry) }
+        for (step, column) in stepTime.enumerated() {
+            var upper = program.columns[column].lower
+            for row in timeRows[step] {
+                guard case let .atLeast(floor) = program.rows[row] else { continue }
+                let most = rowTerms[row].reduce(floor) { sum, entry in
+                    guard entry.column != column else { return sum }
+                    let end = entry.value < 0 ? program.columns[entry.column].upper ?? .infinity : program.columns[entry.column].lower
+                    return sum - entry.value * end
+                }
+                upper = max(upper, most)
+            }
+            if upper.isFinite { program.columns[column].upper = upper }
+        }
     }
 }

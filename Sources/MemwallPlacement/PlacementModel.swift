@@ -64,8 +64,10 @@ public struct PlacementModel: Sendable {
                     guard tensor.allows(m), fit > 0 else { row.append(-1); change.append(-1); continue }
                     row.append(program.addColumn(.init(name: "x[\(tensor.name)#\(s)@\(problem.tiers[m].name)]",
                                                        upper: Double(fit), isInteger: true)))
+                    // At most every copy enters: the objective holds `in` at the positive part of the change,
+                    // so the bound cuts no optimum, and it gives every column a finite box (``LinearProgram/dualBound(rowDuals:)``).
                     change.append(s > 0 || tensor.homeTier != nil
-                                  ? program.addColumn(.init(name: "move[\(tensor.name)#\(s)@\(problem.tiers[m].name)]")) : -1)
+                                  ? program.addColumn(.init(name: "move[\(tensor.name)#\(s)@\(problem.tiers[m].name)]", upper: Double(tensor.count))) : -1)
                 }
                 program.addRow("place[\(tensor.name)#\(s)]", .fixed(Double(tensor.count)), row.filter { $0 >= 0 }.map { ($0, 1.0) })
                 // in >= x[s] - x[s-1]: copies entering the tier. Those leaving are in - (x[s] - x[s-1]),
@@ -136,8 +138,9 @@ public struct PlacementModel: Sendable {
                 // Maximal overlap: some segment live here ends before the next event starts one.
                 let next = e + 1 < events.count ? events[e + 1] : stepCount
                 let maximal = (step + 1...next).contains { !ending[$0].isEmpty }
+                // Elsewhere the occupancy is at most every byte placed, which holds for every plan.
                 let column = program.addColumn(.init(name: "occ[\(problem.tiers[m].name)@\(step)]",
-                                                     upper: maximal ? capacity / byteUnit : nil))
+                                                     upper: (maximal ? capacity : totalBytes) / byteUnit))
                 var terms: [(column: Int, value: Double)] = [(column, 1)]
                 if e > 0 { terms.append((columns[e - 1], -1)) }
                 let previous = e > 0 ? events[e - 1] + 1 : 0

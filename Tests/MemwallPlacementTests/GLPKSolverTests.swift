@@ -105,4 +105,39 @@ import Testing
         let outcome = try GLPKSolver().solve(Self.knapsack(), options: SolveOptions(timeLimit: 5, warmStart: [1, 1, 0]))
         #expect(outcome.objective == -13)
     }
+
+    @Test(arguments: [PlacementObjective.energy, .time])
+    func theInteriorPointRelaxationAgreesWithTheSimplex(_ objective: PlacementObjective) throws {
+        // Two methods, one LP: the interior point's value and its multipliers' bound lie within
+        // interiorPointGap of the simplex optimum, and the bound is below it.
+        for seed in UInt64(1)...2 {
+            let model = PlacementModel(InstanceGenerator(tensors: 150, tiers: 4, seed: seed, objective: objective).make())
+            let simplex = try GLPKSolver().solve(model.program, options: SolveOptions(timeLimit: 20, relaxationOnly: true))
+            let interior = try GLPKSolver().solve(model.program, options: SolveOptions(timeLimit: 20, relaxationOnly: true, interiorPoint: true))
+            let optimum = try #require(simplex.objective)
+            #expect(interior.status == .optimal)
+            let value = try #require(interior.objective), bound = try #require(interior.bound)
+            let scale = max(1, abs(optimum))
+            #expect(bound <= optimum + 1e-9 * scale, "seed \(seed): bound \(bound) above the optimum \(optimum)")
+            #expect(optimum - bound <= 2 * PlacementConstants.interiorPointGap * scale, "seed \(seed): bound \(bound), optimum \(optimum)")
+            #expect(abs(value - optimum) <= 2 * PlacementConstants.interiorPointGap * scale)
+        }
+    }
+
+    @Test func anInteriorPointSolvePastItsTimeLimitStopsAndTheNextSolveWorks() throws {
+        // GLPK's interior point has no time limit of its own: the shim leaves it from its output
+        // once the deadline (at least 1 ms) has passed, frees its state, and reports no solution.
+        let model = PlacementModel(InstanceGenerator(tensors: 1_000, tiers: 4, seed: 1, objective: .energy).make())
+        let outcome = try GLPKSolver().solve(model.program, options: SolveOptions(timeLimit: 1e-3, relaxationOnly: true, interiorPoint: true))
+        #expect(outcome.status == .noSolution)
+        #expect(try GLPKSolver().solve(Self.knapsack(), options: SolveOptions(timeLimit: 5)).objective == -13)
+    }
+
+    @Test func theInteriorPointSaysWhenTheRelaxationIsInfeasible() throws {
+        var lp = LinearProgram()
+        let a = lp.addColumn(.init(name: "a", upper: 1, cost: 1))
+        lp.addRow("needs two", .atLeast(2), [(a, 1)])
+        let outcome = try GLPKSolver().solve(lp, options: SolveOptions(timeLimit: 5, relaxationOnly: true, interiorPoint: true))
+        #expect(outcome.status == .infeasible)
+    }
 }

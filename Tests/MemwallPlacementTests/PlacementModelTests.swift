@@ -70,4 +70,37 @@ import _TestSupport
         let names = PlacementModel(problem).program.rowNames
         #expect(!names.contains { $0.hasPrefix("capacity") || $0.hasPrefix("occupancy") })
     }
+
+    @Test(arguments: PlacementObjective.allCases)
+    func everyColumnHasAFiniteBox(_ objective: PlacementObjective) {
+        // The Lagrangian bound of an interior point needs it: a column open above would make it −∞.
+        for encoding in [0, 1_000] {
+            var problem = InstanceGenerator(tensors: 80, tiers: 3, steps: 30, seed: 3, objective: objective, maxLifetime: 12).make()
+            for t in problem.tensors.indices where t % 4 == 0 { problem.tensors[t].homeTier = 2 }
+            let program = PlacementModel(problem, cliqueRowsPerSegment: encoding).program
+            let open = program.columns.filter { !($0.upper?.isFinite ?? false) || !$0.lower.isFinite }.map(\.name)
+            #expect(open.isEmpty, "encoding \(encoding): \(open.prefix(3))")
+        }
+    }
+
+    @Test func theStepTimeBoundsHoldForEveryPlan() throws {
+        // T[k]'s upper bound claims to be at least step k's time in every plan, so it cuts no
+        // optimum: checked against the checker's step times of every feasible plan, enumerated.
+        for seed in UInt64(1)...6 {
+            var problem = PlacementOptimizerTests.tiny(seed: seed, objective: .time, tiers: 3)
+            problem.tensors[0].homeTier = 2
+            let model = PlacementModel(problem)
+            let uppers = model.stepTime.map { model.program.columns[$0].upper }
+            var checked = 0
+            for plan in Fixtures.allPlans(problem) {
+                guard let cost = try? PlacementChecker.check(plan, for: problem) else { continue }
+                checked += 1
+                for (step, time) in cost.stepTimes.enumerated() {
+                    let upper = try #require(uppers[step]) * model.objectiveScale
+                    #expect(time <= upper * (1 + 1e-12), "seed \(seed), step \(step): \(time) s above \(upper) s")
+                }
+            }
+            #expect(checked > 1)
+        }
+    }
 }

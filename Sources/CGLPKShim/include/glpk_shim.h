@@ -35,6 +35,8 @@ typedef struct {
     int node_limit;               /* > 0: stop after this many subproblems (a deterministic limit) */
     int verbose;
     int relaxation_only;          /* 1: solve the LP relaxation only */
+    int interior;                 /* with relaxation_only: GLPK's interior-point method instead of the
+                                   * simplex (no basis; the time limit is checked once per iteration) */
 } mw_glpk_problem;
 
 typedef struct {
@@ -43,6 +45,7 @@ typedef struct {
     double bound;                 /* best bound known (LP relaxation or best open node) */
     int has_bound;
     double *solution;             /* caller's buffer of cols entries */
+    double *row_duals;            /* caller's buffer of rows entries, or NULL; filled for a relaxation */
     char message[4096];           /* GLPK's last messages (always captured) */
 } mw_glpk_result;
 
