@@ -39,6 +39,9 @@ struct PlaceBench: ParsableCommand {
     @Flag(name: .long, help: "Skip the random instances (run only the scenarios).")
     var skipRandom = false
 
+    @Flag(name: .long, help: "Skip the shipped scenarios (run only the random instances).")
+    var skipScenarios = false
+
     @Flag(name: .long, help: "Print GLPK's log of each instance's last solve to stderr.")
     var verbose = false
 
@@ -59,7 +62,7 @@ struct PlaceBench: ParsableCommand {
 
     func run() throws {
         var instances: [(String, PlacementProblem, Double)] = []
-        let files = scenario.isEmpty
+        let files = skipScenarios ? [] : scenario.isEmpty
             ? ((try? FileManager.default.contentsOfDirectory(atPath: "Workloads/placement")) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
                 .map { "Workloads/placement/\($0)" }
             : scenario

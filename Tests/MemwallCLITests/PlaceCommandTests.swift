@@ -58,6 +58,13 @@ import Testing
         #expect(result.stderrLines.joined(separator: " ").contains("--tensors must be in 1...100000 (got \(count))"), "\(result)")
     }
 
+    @Test func placeBenchCanRunTheRandomInstancesAlone() async throws {
+        let result = try await Memwall.run(["place-bench", "--skip-scenarios", "--skip-large", "--tensors=40", "--seeds", "1", "--time-limit=2"])
+        #expect(result.status == 0, "\(result)")
+        let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("random") || $0.hasPrefix("FlexGen") || $0.hasPrefix("COSMA") }
+        #expect(rows.count == 1 && rows[0].hasPrefix("random 40 seed 1 (energy)"), "\(result.stdout)")
+    }
+
     @Test func aPinnedTensorLargerThanItsTierIsInfeasibleWithStepTierAndShortfall() async throws {
         try await withTemporaryDirectory { dir in
             try Self.graph.write(to: dir.appendingPathComponent("graph.yaml"), atomically: true, encoding: .utf8)
