@@ -45,7 +45,7 @@ struct PlaceBench: ParsableCommand {
     @Flag(name: .long, help: "Print GLPK's log of each instance's last solve to stderr.")
     var verbose = false
 
-    @Flag(name: .long, help: "Also print each phase: greedy, rounded relaxation, restricted MIP and window search costs, relaxation time and fractional segments.")
+    @Flag(name: .long, help: "Also print each phase: greedy, rounded relaxation (and after the local search), restricted MIP and window search costs, relaxation time and fractional segments.")
     var detail = false
 
     @Option(name: .long, help: ArgumentHelp("Scenario files to include (default: every file in Workloads/placement/).", valueName: "file"))
@@ -103,6 +103,7 @@ struct PlaceBench: ParsableCommand {
             if detail {
                 func num(_ v: Double?) -> String { v.map { QuantityFormatter.number($0, 6) } ?? "-" }
                 details.append("\(name): greedy \(num(result.greedyValue)), local search \(num(result.polished?.cost.value(of: problem.objective))) at \(num(result.localSearchTime)) s, rounded \(num(result.rounded?.cost.value(of: problem.objective))), "
+                    + "rounded after local search \(num(result.polishedRounded?.cost.value(of: problem.objective))), "
                     + "restricted MIP \(num(result.restrictedObjective)), windows \(num(result.windowed?.cost.value(of: problem.objective))), "
                     + "answer \(num(result.objectiveValue)), bound \(num(result.bound)); relaxation solved at \(num(result.relaxationTime)) s, "
                     + "\(result.fractionalSegments) fractional and \(result.fixedSegments) fixed of \(problem.segments.joined().count) segments")

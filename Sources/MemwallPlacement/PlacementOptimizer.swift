@@ -1,4 +1,3 @@
-import CGLPKShim
 import Foundation
 /// Places a problem's tensors: greedy baseline, MIP warm-started from it, independent check.
 public struct PlacementOptimizer: Sendable {
@@ -25,14 +24,17 @@ public struct PlacementOptimizer: Sendable {
         // A large model's relaxation runs on a second thread while the local search improves the
         // greedy plan on this one: the two are independent, and each takes seconds at 1,000 tensors.
         let relaxationBudget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare)
-        // Interior point: on the 1,000-tensor random relaxation 0.7 s against the simplex's 6 s.
+        // Interior point: on the 1,000-tensor random relaxation 0.7 s against the simplex's 6 s. That
+        // thread then rounds the relaxation and runs the local search from there too.
         var relaxationOptions = with(options, warm: nil, limit: relaxationBudget, relaxationOnly: true)
         relaxationOptions.interiorPoint = true
-        let relaxationTask = large ? BackgroundSolve(solver: solver, program: program, options: relaxationOptions) : nil
+        let searchSeconds = options.timeLimit * PlacementConstants.localSearchShare
+        let relaxationTask = large ? BackgroundRelaxation(solver: solver, model: model, options: relaxationOptions,
+                                                          searchUntil: searchSeconds, clock: clock) : nil
         // Local search from the greedy plan: the first incumbent when it is cheaper.
         var start = greedy
         if let greedy {
-            let polished = LocalSearch.polish(problem, greedy.plan, seconds: options.timeLimit * PlacementConstants.localSearchShare)
+            let polished = LocalSearch.polish(problem, greedy.plan, seconds: searchSeconds)
             if let cost = try? PlacementChecker.check(polished, for: problem),
                cost.value(of: problem.objective) < greedy.cost.value(of: problem.objective) * (1 - PlacementConstants.costTolerance) {
                 result.polished = (polished, cost)
@@ -45,8 +47,9 @@ public struct PlacementOptimizer: Sendable {
         var bound: Double?
         var provenByBranching = false
         if let relaxationTask {
-            let relaxation = try relaxationTask.wait()
-            result.relaxationTime = clock.elapsed
+            let background = try relaxationTask.wait()
+            let relaxation = background.outcome
+            result.relaxationTime = background.solvedAt
             guard relaxation.status == .optimal, let values = relaxation.values else {
                 outcome = relaxation
                 return finish(result, outcome: outcome, model: model, bound: nil, proven: false, elapsed: clock.elapsed)
@@ -54,11 +57,13 @@ public struct PlacementOptimizer: Sendable {
             bound = relaxation.bound ?? relaxation.objective
             let integral = model.integralSegments(in: values)
             result.fractionalSegments = model.segments.joined().count - integral.count
-            // Incumbents: the greedy plan and the relaxation rounded; the better one starts the search.
+            // Incumbents: the greedy plan and the relaxation rounded, each after its local search; the
+            // better one starts the search.
             var incumbents: [(plan: PlacementPlan, cost: PlacementCost)] = start.map { [$0] } ?? []
-            if let rounded = LPRounding.plan(model, values: values), let cost = try? PlacementChecker.check(rounded, for: problem) {
-                result.rounded = (rounded, cost)
-                incumbents.append((rounded, cost))
+            if let rounded = background.rounded {
+                result.rounded = rounded
+                result.polishedRounded = background.polishedRounded
+                incumbents.append(background.polishedRounded ?? rounded)
             }
             let start = incumbents.min { $0.cost.value(of: problem.objective) < $1.cost.value(of: problem.objective) }
             // Fix the segments the relaxation places wholly in one tier where the incumbent agrees,
@@ -144,6 +149,7 @@ public struct PlacementOptimizer: Sendable {
         }
         if let greedy = result.greedy { candidates.append((greedy.plan, greedy.cost, false)) }
         if let rounded = result.rounded { candidates.append((rounded.plan, rounded.cost, false)) }
+        if let polished = result.polishedRounded { candidates.append((polished.plan, polished.cost, false)) }
         if let polished = result.polished { candidates.append((polished.plan, polished.cost, false)) }
         if let windowed = result.windowed { candidates.append((windowed.plan, windowed.cost, true)) }
         let objective = problem.objective
@@ -203,6 +209,8 @@ public struct PlacementResult: Sendable {
     public var localSearchTime = 0.0
     /// The LP relaxation rounded to a plan (LP-guided fixing only).
     public var rounded: (plan: PlacementPlan, cost: PlacementCost)?
+    /// The rounded relaxation after ``LocalSearch``, when that is cheaper than the rounding.
+    public var polishedRounded: (plan: PlacementPlan, cost: PlacementCost)?
     /// Lower bound on the objective (SI units), when known.
     public var bound: Double?
     /// (answer - bound) / answer.
@@ -215,7 +223,7 @@ public struct PlacementResult: Sendable {
     public var fixedSegments = 0
     /// Segments the relaxation does not place wholly in one tier (LP-guided fixing only).
     public var fractionalSegments = 0
-    /// Seconds from the start until the relaxation was solved (LP-guided fixing only).
+    /// Seconds from the start until the relaxation was solved, on its own thread (LP-guided fixing only).
     public var relaxationTime: Double?
     /// Objective of the restricted MIP after fixing (SI units), when it found a plan.
     public var restrictedObjective: Double?
@@ -239,30 +247,5 @@ public struct PlacementResult: Sendable {
     public var gainOverGreedy: Double? {
         guard let answer = objectiveValue, let base = greedyValue, base > 0 else { return nil }
         return (base - answer) / base
-    }
-}
-
-/// A solve started on its own thread; ``wait()`` returns its outcome. GLPK keeps its state per
-/// thread and the program is a value, so the solve shares nothing with the caller's work.
-final class BackgroundSolve: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var outcome: Result<SolverOutcome, SolverError>?
-
-    init(solver: any PlacementSolver, program: LinearProgram, options: SolveOptions) {
-        let thread = Thread { [self] in
-            outcome = Result { () throws(SolverError) in try solver.solve(program, options: options) }
-            // The thread ends here: give back the GLPK environment it made (a few KB per solve otherwise).
-            mw_glpk_free_thread_env()
-            done.signal()
-        }
-        thread.stackSize = PlacementConstants.solverThreadStackBytes
-        thread.start()
-    }
-
-    /// Blocks until the solve ends; the semaphore orders the write of the outcome before this read.
-    func wait() throws(SolverError) -> SolverOutcome {
-        done.wait()
-        guard let outcome else { throw SolverError.backend(solver: "background", message: "the background solve ended without an outcome") }
-        return try outcome.get()
     }
 }

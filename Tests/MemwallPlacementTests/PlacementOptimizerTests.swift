@@ -144,4 +144,22 @@ import _TestSupport
         let value = try #require(first.objectiveValue), bound = try #require(first.bound), greedy = try #require(first.greedyValue)
         #expect(bound <= value && value <= greedy)
     }
+
+    @Test func theRoundedRelaxationIsSearchedOnItsThreadAndTheAnswerIsNoWorse() throws {
+        // The relaxation's thread rounds it and runs the local search from there: that plan passes
+        // the checker at the cost it states, is cheaper than the rounding, and the answer is at
+        // most it, as it is at most the greedy plan.
+        for seed in UInt64(5)...7 {
+            let problem = InstanceGenerator(tensors: 150, tiers: 3, seed: seed, objective: .energy).make()
+            let result = try PlacementOptimizer(options: SolveOptions(timeLimit: 120, nodeLimit: 1), fixingThreshold: 0).solve(problem)
+            let rounded = try #require(result.rounded)
+            let polished = try #require(result.polishedRounded, "seed \(seed): the search did not improve the rounding")
+            let checked = try PlacementChecker.check(polished.plan, for: problem)
+            #expect(checked == polished.cost)
+            #expect(polished.cost.energy < rounded.cost.energy)
+            let answer = try #require(result.objectiveValue)
+            #expect(answer <= polished.cost.energy && answer <= (result.greedyValue ?? .infinity))
+            #expect(try #require(result.relaxationTime) <= result.solveTime)
+        }
+    }
 }
