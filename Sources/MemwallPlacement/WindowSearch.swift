@@ -31,13 +31,8 @@ public struct WindowSearch: Sendable {
                 for slot in window { free.insert([slot.t, slot.s]) }
                 // Every segment outside the window is fixed where the incumbent has it and substituted
                 // out, so GLPK branches on a program of the window's size.
-                var fixed: [Int: Double] = [:]
-                for t in model.x.indices {
-                    for s in model.x[t].indices where !free.contains([t, s]) {
-                        for m in model.x[t][s].indices where model.x[t][s][m] >= 0 { fixed[model.x[t][s][m]] = Double(best.plan.copies[t][s][m]) }
-                    }
-                }
-                let (program, kept) = model.program.reduced(fixing: fixed)
+                let outside = slots.filter { !free.contains([$0.t, $0.s]) }.map { (tensor: $0.t, segment: $0.s) }
+                let (program, kept) = model.fixing(outside, at: best.plan)
                 let full = model.columnValues(for: best.plan)
                 var windowOptions = options
                 windowOptions.warmStart = kept.map { full[$0] }
@@ -46,9 +41,7 @@ public struct WindowSearch: Sendable {
                 let outcome = try solver.solve(program, options: windowOptions)
                 solved += 1
                 guard let found = outcome.values else { continue }
-                var values = full
-                for (i, j) in kept.enumerated() { values[j] = found[i] }
-                let plan = model.plan(from: values)
+                let plan = model.plan(from: model.columnValues(for: best.plan, overwrittenBy: found, at: kept))
                 guard let cost = try? PlacementChecker.check(plan, for: problem) else { continue }
                 if cost.value(of: objective) < best.cost.value(of: objective) * (1 - PlacementConstants.costTolerance) {
                     best = (plan, cost)

@@ -103,4 +103,30 @@ import _TestSupport
             #expect(checked > 1)
         }
     }
+
+    @Test func fixingSegmentsAtAPlanLeavesTheRestToTheSolver() throws {
+        // Fix every segment but those of one tensor where the enumerated optimum has them: the
+        // smaller program's optimum, written back over the model's columns, is that optimum again.
+        // Fix none: the smaller program is the whole one.
+        for seed in UInt64(31)...34 {
+            let problem = PlacementOptimizerTests.tiny(seed: seed, objective: .energy, tiers: 3)
+            let plans = Fixtures.allPlans(problem).compactMap { plan in (try? PlacementChecker.check(plan, for: problem)).map { (plan, $0.energy) } }
+            let (bestPlan, best) = try #require(plans.min { $0.1 < $1.1 })
+            let model = PlacementModel(problem)
+            let greedy = try #require(GreedyPlacer.place(problem)).plan
+            for freeTensor in [0, -1] {
+                var fixed: [(tensor: Int, segment: Int)] = []
+                for (t, list) in model.segments.enumerated() where t != freeTensor && freeTensor >= 0 { for s in list.indices { fixed.append((t, s)) } }
+                let (program, kept) = model.fixing(fixed, at: bestPlan)
+                #expect(program.columns.count < model.program.columns.count || fixed.isEmpty)
+                let outcome = try GLPKSolver().solve(program, options: SolveOptions(timeLimit: 10, relativeGap: 0))
+                let found = try #require(outcome.values)
+                // The base plan only supplies the fixed columns; greedy's free columns are overwritten.
+                let base = fixed.isEmpty ? greedy : bestPlan
+                let plan = model.plan(from: model.columnValues(for: base, overwrittenBy: found, at: kept))
+                let cost = try PlacementChecker.check(plan, for: problem).energy
+                #expect(abs(cost - best) <= 1e-9 * best, "seed \(seed), free tensor \(freeTensor): \(cost) vs \(best)")
+            }
+        }
+    }
 }
