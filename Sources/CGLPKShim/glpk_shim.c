@@ -2,7 +2,6 @@
 #include <glpk.h>
 #include <setjmp.h>
 #include <string.h>
-#include <stdio.h>
 #include <float.h>
 #include <math.h>
 #include <limits.h>
@@ -14,7 +13,7 @@ typedef struct {
     size_t length;
     int verbose;
     double deadline;   /* glp_time() in ms after which output ends the solve (interior point); 0: none */
-    int timed_out;
+    volatile int timed_out; /* set before the longjmp, read after it */
 } mw_context;
 
 /* Keeps the tail of GLPK's output: the last lines say what went wrong. */
@@ -34,6 +33,7 @@ static int capture(void *info, const char *text) {
      * deadline, leave it the way an internal error does (its state is then freed as a whole). */
     if (context->deadline > 0 && glp_time() > context->deadline) {
         context->timed_out = 1;
+        context->deadline = 0;
         longjmp(context->jump, 1);
     }
     return 1; /* nothing reaches the terminal; the caller decides what to show */
@@ -129,7 +129,10 @@ int mw_glpk_solve(const mw_glpk_problem *problem, mw_glpk_result *result) {
     if (problem->relaxation_only && problem->interior) {
         glp_iptcp iptcp;
         glp_init_iptcp(&iptcp);
-        iptcp.msg_lev = GLP_MSG_ON; /* captured, never printed here: each iteration's line checks the deadline */
+        /* Captured, never printed here. GLP_MSG_ALL rather than ON: besides a line per iteration it
+         * prints before the ordering, the factorisation and the initial point, so the deadline is
+         * checked between those steps too; the limit is overrun by at most one such step. */
+        iptcp.msg_lev = GLP_MSG_ALL;
         glp_scale_prob(lp, GLP_SF_AUTO);
         context.deadline = glp_time() + limit_ms;
         int ipt = glp_interior(lp, &iptcp);
@@ -137,14 +140,14 @@ int mw_glpk_solve(const mw_glpk_problem *problem, mw_glpk_result *result) {
         int ipt_status = glp_ipt_status(lp);
         if (ipt == 0 && ipt_status == GLP_OPT) {
             result->status = MW_OPTIMAL;
-        } else if (ipt_status == GLP_NOFEAS) {
-            result->status = MW_INFEASIBLE;
         } else if (ipt == GLP_EINSTAB || ipt == GLP_ENOCVG || ipt == GLP_EITLIM) {
             /* Stopped short of GLPK's own tolerance (on the 1,000-tensor random relaxation it stops
              * with instability at a relative gap of 6e-8): the last point is still returned, and the
              * caller decides from its multipliers' bound whether it is close enough. */
             result->status = MW_FEASIBLE;
         } else {
+            /* GLP_NOFEAS included: GLPK's interior point infers it from its residuals growing, which
+             * an unbounded program or a numerical blow-up also causes, so the caller asks the simplex. */
             result->status = MW_NO_SOLUTION;
         }
         if (result->status == MW_OPTIMAL || result->status == MW_FEASIBLE) {

@@ -55,6 +55,12 @@ struct PlaceBench: ParsableCommand {
         guard timeLimit > 0, timeLimit <= 600, largeTimeLimit > 0, largeTimeLimit <= 600 else {
             throw ValidationError("time limits must be in (0, 600] seconds")
         }
+        if skipScenarios && !scenario.isEmpty {
+            throw ValidationError("--skip-scenarios and --scenario contradict each other; give one")
+        }
+        if skipScenarios && skipRandom {
+            throw ValidationError("--skip-scenarios with --skip-random leaves nothing to run")
+        }
         guard (1...100_000).contains(tensors) else {
             throw ValidationError("--tensors must be in 1...100000 (got \(tensors))")
         }

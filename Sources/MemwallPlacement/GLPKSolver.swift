@@ -13,27 +13,38 @@ public struct GLPKSolver: PlacementSolver {
     public func solve(_ program: LinearProgram, options: SolveOptions) throws(SolverError) -> SolverOutcome {
         guard options.relaxationOnly, options.interiorPoint else { return try solveOnce(program, options: options) }
         // Interior point: its bound is the Lagrangian one of its row multipliers, valid although the
-        // point is only near-optimal. When it does not converge, or its multipliers give no finite
-        // bound, the simplex gets the time that is left.
+        // point is only near-optimal. When it fails, stops early, or is not close enough by that
+        // bound, the simplex gets the time that is left and has the last word (infeasible included).
         let started = ContinuousClock.now
-        let interior = try solveOnce(program, options: options)
-        if interior.status == .optimal || interior.status == .feasible, let values = interior.values,
-           let duals = interior.rowDuals, let bound = program.dualBound(rowDuals: duals) {
-            // Accepted when the point is feasible and its value is as close to the bound as asked:
-            // then it is optimal to that tolerance, and the bound is rigorous either way.
-            let objective = program.objective(at: values), tolerance = PlacementConstants.interiorPointGap
-            if abs(objective - bound) <= tolerance * max(1, abs(bound)), program.largestViolation(at: values) <= tolerance {
-                return SolverOutcome(status: .optimal, objective: objective, bound: min(bound, objective), values: values,
-                                     log: interior.log, rowDuals: duals)
-            }
+        var log = ""
+        do {
+            let interior = try solveOnce(program, options: options)
+            if let accepted = Self.accepting(interior, of: program) { return accepted }
+            log = interior.log
+        } catch .backend(_, let message) {
+            log = message
         }
-        if interior.status == .infeasible { return interior }
         var simplex = options
         simplex.interiorPoint = false
         let spent = ContinuousClock.now - started
         simplex.timeLimit = options.timeLimit - (Double(spent.components.seconds) + Double(spent.components.attoseconds) * 1e-18)
-        guard simplex.timeLimit > 0 else { return SolverOutcome(status: .noSolution, log: interior.log) }
+        guard simplex.timeLimit > 0 else { return SolverOutcome(status: .noSolution, log: log) }
         return try solveOnce(program, options: simplex)
+    }
+
+    /// An interior-point outcome as the relaxation's solution, or nil when it is not one: the point
+    /// must satisfy every row and column bound to ``PlacementConstants/interiorPointGap`` (relative)
+    /// and lie that close to the Lagrangian bound of its multipliers. Then it is optimal to that
+    /// tolerance, and the bound reported is rigorous either way.
+    static func accepting(_ interior: SolverOutcome, of program: LinearProgram) -> SolverOutcome? {
+        guard interior.status == .optimal || interior.status == .feasible, let values = interior.values,
+              values.count == program.columns.count, let duals = interior.rowDuals,
+              let bound = program.dualBound(rowDuals: duals) else { return nil }
+        let objective = program.objective(at: values), tolerance = PlacementConstants.interiorPointGap
+        let scale = max(abs(bound), abs(objective), .leastNormalMagnitude)
+        guard abs(objective - bound) <= tolerance * scale, program.largestViolation(at: values) <= tolerance else { return nil }
+        return SolverOutcome(status: .optimal, objective: objective, bound: min(bound, objective), values: values,
+                             log: interior.log, rowDuals: duals)
     }
 
     private func solveOnce(_ program: LinearProgram, options: SolveOptions) throws(SolverError) -> SolverOutcome {

@@ -6,7 +6,8 @@ extension LinearProgram {
     /// `rowDuals` (y, as GLPK signs them for minimisation: positive on a row held at its lower
     /// bound, negative at its upper), where r is the row bound the sign of y_i refers to.
     ///
-    /// Weak duality makes it a bound for every y: for x feasible, y_i·(a_i·x − r_i) ≥ 0 term by
+    /// Weak duality makes it a bound for every y (exact arithmetic; rounding errors of order
+    /// n·ε·Σ|terms| remain): for x feasible, y_i·(a_i·x − r_i) ≥ 0 term by
     /// term, so c·x ≥ Σ_j d_j·x_j + y·r ≥ Σ_j min(d_j·l_j, d_j·u_j) + y·r with d = c − Aᵀy. A
     /// multiplier whose bound is infinite is taken as 0. Nil when the bound is −∞ (a column with no
     /// upper bound has a negative reduced cost, which rounding alone causes, so a program meant for
@@ -43,7 +44,9 @@ extension LinearProgram {
 
     /// The largest violation of a row or column bound at `values`, each relative to
     /// max(1, |bound|): how far an approximate solution (an interior point) is from feasible.
+    /// Infinite when a value is not finite or the count is wrong.
     public func largestViolation(at values: [Double]) -> Double {
+        guard values.count == columns.count, values.allSatisfy(\.isFinite) else { return .infinity }
         var activity = [Double](repeating: 0, count: rows.count)
         for entry in entries { activity[entry.row] += entry.value * values[entry.column] }
         func below(_ value: Double, _ lower: Double) -> Double { max(0, lower - value) / max(1, abs(lower)) }

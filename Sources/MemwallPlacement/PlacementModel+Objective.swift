@@ -109,6 +109,7 @@ extension PlacementModel {
                     let end = entry.value < 0 ? program.columns[entry.column].upper ?? .infinity : program.columns[entry.column].lower
                     return sum - entry.value * end
                 }
+                guard most.isFinite else { upper = .infinity; break }
                 upper = max(upper, most)
             }
             if upper.isFinite { program.columns[column].upper = upper }

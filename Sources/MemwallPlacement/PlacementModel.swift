@@ -64,8 +64,8 @@ public struct PlacementModel: Sendable {
                     guard tensor.allows(m), fit > 0 else { row.append(-1); change.append(-1); continue }
                     row.append(program.addColumn(.init(name: "x[\(tensor.name)#\(s)@\(problem.tiers[m].name)]",
                                                        upper: Double(fit), isInteger: true)))
-                    // At most every copy enters: the objective holds `in` at the positive part of the change,
-                    // so the bound cuts no optimum, and it gives every column a finite box (``LinearProgram/dualBound(rowDuals:)``).
+                    // At most every copy enters: the positive part of the change is at most x ≤ count, so
+                    // the bound cuts no optimum, and it gives every column a finite box (``LinearProgram/dualBound(rowDuals:)``).
                     change.append(s > 0 || tensor.homeTier != nil
                                   ? program.addColumn(.init(name: "move[\(tensor.name)#\(s)@\(problem.tiers[m].name)]", upper: Double(tensor.count))) : -1)
                 }

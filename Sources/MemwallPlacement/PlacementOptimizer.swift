@@ -88,6 +88,7 @@ public struct PlacementOptimizer: Sendable {
                 let values = model.columnValues(for: base, overwrittenBy: found, at: kept)
                 outcome.values = values
                 outcome.objective = model.program.objective(at: values)
+                outcome.bound = nil // the smaller program's, without the fixed columns' cost
             }
             result.restrictedObjective = outcome.objective.map { $0 * model.objectiveScale + model.objectiveOffset }
             // Decomposition: re-optimise window after window from the best plan so far.
@@ -215,7 +216,8 @@ public struct PlacementResult: Sendable {
     /// The best plan of the window decomposition, and how many windows were solved.
     public var windowed: (plan: PlacementPlan, cost: PlacementCost)?
     public var windows = 0
-    /// The greedy plan after ``LocalSearch``, when that is cheaper than greedy.
+    /// The greedy plan after ``LocalSearch``, when that is cheaper than greedy; after LP-guided
+    /// fixing, the plan of the second search from the best plan so far when that is cheaper still.
     public var polished: (plan: PlacementPlan, cost: PlacementCost)?
     /// Seconds from the start until greedy and the local search were done.
     public var localSearchTime = 0.0

@@ -61,8 +61,12 @@ import Testing
     @Test func placeBenchCanRunTheRandomInstancesAlone() async throws {
         let result = try await Memwall.run(["place-bench", "--skip-scenarios", "--skip-large", "--tensors=40", "--seeds", "1", "--time-limit=2"])
         #expect(result.status == 0, "\(result)")
-        let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("random") || $0.hasPrefix("FlexGen") || $0.hasPrefix("COSMA") }
+        let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("random") || $0.hasPrefix("FlexGen") || $0.hasPrefix("COSMA") || $0.hasPrefix("SN40L") }
         #expect(rows.count == 1 && rows[0].hasPrefix("random 40 seed 1 (energy)"), "\(result.stdout)")
+        let nothing = try await Memwall.run(["place-bench", "--skip-scenarios", "--skip-random"])
+        #expect(nothing.status == 2 && nothing.stderrLines.joined().contains("leaves nothing to run"), "\(nothing)")
+        let both = try await Memwall.run(["place-bench", "--skip-scenarios", "--scenario", "Workloads/placement/x.yaml"])
+        #expect(both.status == 2 && both.stderrLines.joined().contains("contradict"), "\(both)")
     }
 
     @Test func aPinnedTensorLargerThanItsTierIsInfeasibleWithStepTierAndShortfall() async throws {

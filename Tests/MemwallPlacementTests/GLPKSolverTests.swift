@@ -113,8 +113,12 @@ import Testing
         for seed in UInt64(1)...2 {
             let model = PlacementModel(InstanceGenerator(tensors: 150, tiers: 4, seed: seed, objective: objective).make())
             let simplex = try GLPKSolver().solve(model.program, options: SolveOptions(timeLimit: 20, relaxationOnly: true))
-            let interior = try GLPKSolver().solve(model.program, options: SolveOptions(timeLimit: 20, relaxationOnly: true, interiorPoint: true))
+            let interior = try GLPKSolver().solve(model.program, options: SolveOptions(timeLimit: 20, relaxationOnly: true, verbose: true,
+                                                                                      interiorPoint: true))
             let optimum = try #require(simplex.objective)
+            // The interior point's own log, not the simplex's after a fallback.
+            #expect(interior.log.contains("Optimization begins"), "\(interior.log.suffix(300))")
+            #expect(!interior.log.contains("Simplex"))
             #expect(interior.status == .optimal)
             let value = try #require(interior.objective), bound = try #require(interior.bound)
             let scale = max(1, abs(optimum))
@@ -128,16 +132,43 @@ import Testing
         // GLPK's interior point has no time limit of its own: the shim leaves it from its output
         // once the deadline (at least 1 ms) has passed, frees its state, and reports no solution.
         let model = PlacementModel(InstanceGenerator(tensors: 1_000, tiers: 4, seed: 1, objective: .energy).make())
-        let outcome = try GLPKSolver().solve(model.program, options: SolveOptions(timeLimit: 1e-3, relaxationOnly: true, interiorPoint: true))
+        let outcome = try GLPKSolver().solve(model.program, options: SolveOptions(timeLimit: 1e-3, relaxationOnly: true, verbose: true,
+                                                                                  interiorPoint: true))
         #expect(outcome.status == .noSolution)
+        // Stopped inside the interior point (its start-up lines), not by the simplex's own limit.
+        #expect(outcome.log.contains("Original LP has") && !outcome.log.contains("Optimization begins"), "\(outcome.log.suffix(300))")
         #expect(try GLPKSolver().solve(Self.knapsack(), options: SolveOptions(timeLimit: 5)).objective == -13)
     }
 
-    @Test func theInteriorPointSaysWhenTheRelaxationIsInfeasible() throws {
+    @Test func anInfeasibleRelaxationIsDeclaredByTheSimplexAfterTheInteriorPoint() throws {
+        // GLPK's interior point infers infeasibility from its residuals growing (an unbounded
+        // program does that too), so the simplex has the last word.
         var lp = LinearProgram()
         let a = lp.addColumn(.init(name: "a", upper: 1, cost: 1))
         lp.addRow("needs two", .atLeast(2), [(a, 1)])
-        let outcome = try GLPKSolver().solve(lp, options: SolveOptions(timeLimit: 5, relaxationOnly: true, interiorPoint: true))
+        let outcome = try GLPKSolver().solve(lp, options: SolveOptions(timeLimit: 5, relaxationOnly: true, verbose: true, interiorPoint: true))
         #expect(outcome.status == .infeasible)
+        // The outcome is the simplex's: its log has none of the interior point's lines.
+        #expect(!outcome.log.contains("Original LP has"), "\(outcome.log)")
+    }
+
+    @Test func anInteriorPointIsTakenOnlyWhenFeasibleAndAtItsBound() {
+        // Chvátal's LP: optimum −13 at (2, 0, 1) with multipliers (−1, 0, −1) (see LinearProgramDualBoundTests).
+        let lp = Self.knapsack()
+        func outcome(_ values: [Double]?, _ duals: [Double]?, _ status: SolverOutcome.Status = .feasible) -> SolverOutcome {
+            SolverOutcome(status: status, objective: values.map { lp.objective(at: $0) }, values: values, rowDuals: duals)
+        }
+        let taken = GLPKSolver.accepting(outcome([2, 0, 1], [-1, 0, -1]), of: lp)
+        #expect(taken?.status == .optimal && taken?.objective == -13 && taken?.bound == -13)
+        // 1e-8 short of the optimum, within the 1e-6 tolerance: taken, with the rigorous bound −13.
+        let near = GLPKSolver.accepting(outcome([2, 0, 1 - 1e-8], [-1, 0, -1]), of: lp)
+        #expect(near?.bound == -13 && abs((near?.objective ?? 0) + 13 - 3e-8) < 1e-12)
+        // Row r1 (2a + 3b + c ≤ 5) exceeded by 0.1: refused.
+        #expect(GLPKSolver.accepting(outcome([2, 0, 1.1], [-1, 0, -1]), of: lp) == nil)
+        // Multipliers whose bound is −21: the point is 8 above it, refused.
+        #expect(GLPKSolver.accepting(outcome([2, 0, 1], [-2, -1, 0]), of: lp) == nil)
+        #expect(GLPKSolver.accepting(outcome([2, 0, 1], nil), of: lp) == nil)
+        #expect(GLPKSolver.accepting(outcome([2, 0, .nan], [-1, 0, -1]), of: lp) == nil)
+        #expect(GLPKSolver.accepting(outcome(nil, nil, .noSolution), of: lp) == nil)
     }
 }
