@@ -159,7 +159,36 @@ import _TestSupport
             #expect(polished.cost.energy < rounded.cost.energy)
             let answer = try #require(result.objectiveValue)
             #expect(answer <= polished.cost.energy && answer <= (result.greedyValue ?? .infinity))
+            // The restricted MIP's objective is read back on the whole model: a plan's cost, so not
+            // below the bound (without the fixed segments' cost it would be far below).
+            if let restricted = result.restrictedObjective, let bound = result.bound {
+                #expect(restricted >= bound * (1 - 1e-9), "seed \(seed): restricted \(restricted) below the bound \(bound)")
+            }
             #expect(try #require(result.relaxationTime) <= result.solveTime)
         }
+    }
+
+    /// A backend whose relaxations fail (`throwing`) or find nothing; its MIPs defer to GLPK.
+    struct FailingRelaxation: PlacementSolver {
+        let name = "failing"
+        var throwing: Bool
+        func solve(_ program: LinearProgram, options: SolveOptions) throws(SolverError) -> SolverOutcome {
+            guard options.relaxationOnly else { return try GLPKSolver().solve(program, options: options) }
+            if throwing { throw .backend(solver: name, message: "relaxation failed on purpose") }
+            return SolverOutcome(status: .noSolution)
+        }
+    }
+
+    @Test func aRelaxationThatFailsOnItsThreadIsThrownAndOneThatFindsNothingLeavesTheSearchsPlan() throws {
+        let problem = InstanceGenerator(tensors: 60, tiers: 3, seed: 9, objective: .energy).make()
+        let options = SolveOptions(timeLimit: 30, nodeLimit: 1)
+        #expect(throws: SolverError.backend(solver: "failing", message: "relaxation failed on purpose")) {
+            try PlacementOptimizer(solver: FailingRelaxation(throwing: true), options: options, fixingThreshold: 0).solve(problem)
+        }
+        let result = try PlacementOptimizer(solver: FailingRelaxation(throwing: false), options: options, fixingThreshold: 0).solve(problem)
+        #expect(result.status == .feasibleWithGap && result.bound == nil && result.rounded == nil)
+        let plan = try #require(result.plan)
+        let value = try PlacementChecker.check(plan, for: problem).energy
+        #expect(value == result.objectiveValue && value <= (result.greedyValue ?? 0))
     }
 }
