@@ -156,11 +156,7 @@ int mw_glpk_solve(const mw_glpk_problem *problem, mw_glpk_result *result) {
             if (result->row_duals)
                 for (int i = 0; i < problem->rows; i++) result->row_duals[i] = glp_ipt_row_dual(lp, i + 1);
         }
-        copy_log(result, &context);
-        glp_delete_prob(lp);
-        glp_error_hook(NULL, NULL);
-        glp_term_hook(NULL, NULL);
-        return result->status;
+        goto finish;
     }
 
     /* The root relaxation with the LP presolver; its optimal basis then starts the branch and bound,
@@ -229,6 +225,7 @@ int mw_glpk_solve(const mw_glpk_problem *problem, mw_glpk_result *result) {
             }
         }
     }
+finish:
     copy_log(result, &context);
     glp_delete_prob(lp);
     glp_error_hook(NULL, NULL);

@@ -22,8 +22,6 @@ final class BackgroundRelaxation: @unchecked Sendable {
         let thread = Thread { [self] in
             found = Result { () throws(SolverError) in
                 let outcome = try solver.solve(model.program, options: options)
-                // The thread's GLPK work is over: give back the environment it made (a few KB per solve otherwise).
-                mw_glpk_free_thread_env()
                 var found = Found(outcome: outcome, solvedAt: clock.elapsed)
                 let problem = model.problem
                 guard outcome.status == .optimal, let values = outcome.values, let plan = LPRounding.plan(model, values: values),
@@ -38,7 +36,8 @@ final class BackgroundRelaxation: @unchecked Sendable {
                 }
                 return found
             }
-            if case .failure = found { mw_glpk_free_thread_env() }
+            // The thread ends here: give back the GLPK environment it made (a few KB per solve otherwise).
+            mw_glpk_free_thread_env()
             done.signal()
         }
         thread.stackSize = PlacementConstants.solverThreadStackBytes

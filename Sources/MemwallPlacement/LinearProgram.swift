@@ -145,4 +145,12 @@ extension LinearProgram {
         }
         return (result, kept)
     }
+
+    /// `base`, values of every column of this program, with a solution `found` of the smaller
+    /// program of ``reduced(fixing:)`` written over the columns `kept`.
+    public static func expanding(_ found: [Double], at kept: [Int], into base: [Double]) -> [Double] {
+        var values = base
+        for (i, j) in kept.enumerated() { values[j] = found[i] }
+        return values
+    }
 }

@@ -58,20 +58,13 @@ extension PlacementModel {
 
     /// The program with the listed segments' copies fixed where `plan` has them and substituted
     /// out (``LinearProgram/reduced(fixing:)``), so that the solver branches on a program of the
-    /// free segments' size. `kept[i]` is the model column of the smaller program's column i.
+    /// free segments' size. `kept[i]` is the model column of the smaller program's column i;
+    /// ``LinearProgram/expanding(_:at:into:)`` writes its solution back over the plan's columns.
     public func fixing(_ segments: [(tensor: Int, segment: Int)], at plan: PlacementPlan) -> (program: LinearProgram, kept: [Int]) {
         var fixed: [Int: Double] = [:]
         for (t, s) in segments {
             for m in x[t][s].indices where x[t][s][m] >= 0 { fixed[x[t][s][m]] = Double(plan.copies[t][s][m]) }
         }
         return program.reduced(fixing: fixed)
-    }
-
-    /// The model's column values of `plan` with a smaller program's solution `found` written over
-    /// its columns `kept` (see ``fixing(_:at:)``); ``plan(from:)`` reads the combined plan.
-    public func columnValues(for plan: PlacementPlan, overwrittenBy found: [Double], at kept: [Int]) -> [Double] {
-        var values = columnValues(for: plan)
-        for (i, j) in kept.enumerated() { values[j] = found[i] }
-        return values
     }
 }

@@ -75,9 +75,11 @@ public struct PlacementOptimizer: Sendable {
             result.method = "lp-fixing"
             // The fixed columns are substituted out, as in the windows, so GLPK works on the free
             // segments only. With no incumbent the fixed segments take the relaxation's tiers.
-            var lpPlan = PlacementPlan(copies: model.segments.map { [[Int]](repeating: [Int](repeating: 0, count: problem.tiers.count), count: $0.count) })
-            for item in integral { lpPlan.copies[item.tensor][item.segment][item.tier] = problem.tensors[item.tensor].count }
-            let base = start?.plan ?? lpPlan
+            let base = start?.plan ?? {
+                var lpPlan = PlacementPlan(copies: model.segments.map { [[Int]](repeating: [Int](repeating: 0, count: problem.tiers.count), count: $0.count) })
+                for item in integral { lpPlan.copies[item.tensor][item.segment][item.tier] = problem.tensors[item.tensor].count }
+                return lpPlan
+            }()
             let (restricted, kept) = model.fixing(fixed.map { ($0.tensor, $0.segment) }, at: base)
             let left = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - clock.elapsed)
                 * PlacementConstants.restrictedSolveShare
@@ -85,7 +87,7 @@ public struct PlacementOptimizer: Sendable {
             outcome = try solver.solve(restricted, options: with(options, warm: start.map { _ in kept.map { baseValues[$0] } }, limit: left))
             if let found = outcome.values {
                 // Back to the model's columns, so the plan and the objective read as the whole model's.
-                let values = model.columnValues(for: base, overwrittenBy: found, at: kept)
+                let values = LinearProgram.expanding(found, at: kept, into: baseValues)
                 outcome.values = values
                 outcome.objective = model.program.objective(at: values)
                 outcome.bound = nil // the smaller program's, without the fixed columns' cost

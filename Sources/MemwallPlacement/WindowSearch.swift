@@ -41,7 +41,7 @@ public struct WindowSearch: Sendable {
                 let outcome = try solver.solve(program, options: windowOptions)
                 solved += 1
                 guard let found = outcome.values else { continue }
-                let plan = model.plan(from: model.columnValues(for: best.plan, overwrittenBy: found, at: kept))
+                let plan = model.plan(from: LinearProgram.expanding(found, at: kept, into: full))
                 guard let cost = try? PlacementChecker.check(plan, for: problem) else { continue }
                 if cost.value(of: objective) < best.cost.value(of: objective) * (1 - PlacementConstants.costTolerance) {
                     best = (plan, cost)

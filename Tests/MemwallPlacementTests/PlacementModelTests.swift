@@ -123,7 +123,7 @@ import _TestSupport
                 let found = try #require(outcome.values)
                 // The base plan only supplies the fixed columns; greedy's free columns are overwritten.
                 let base = fixed.isEmpty ? greedy : bestPlan
-                let plan = model.plan(from: model.columnValues(for: base, overwrittenBy: found, at: kept))
+                let plan = model.plan(from: LinearProgram.expanding(found, at: kept, into: model.columnValues(for: base)))
                 let cost = try PlacementChecker.check(plan, for: problem).energy
                 #expect(abs(cost - best) <= 1e-9 * best, "seed \(seed), free tensor \(freeTensor): \(cost) vs \(best)")
             }
