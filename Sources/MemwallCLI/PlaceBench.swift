@@ -45,7 +45,7 @@ struct PlaceBench: ParsableCommand {
     @Flag(name: .long, help: "Print GLPK's log of each instance's last solve to stderr.")
     var verbose = false
 
-    @Flag(name: .long, help: "Also print each phase: greedy, rounded relaxation (and after the local search), restricted MIP and window search costs, relaxation time and fractional segments.")
+    @Flag(name: .long, help: "Also print each phase: greedy (and after the local search), rounded relaxation (and after the local search), restricted MIP, the second local search and window search costs, relaxation time and fractional segments.")
     var detail = false
 
     @Option(name: .long, help: ArgumentHelp("Scenario files to include (default: every file in Workloads/placement/).", valueName: "file"))
@@ -110,7 +110,8 @@ struct PlaceBench: ParsableCommand {
                 func num(_ v: Double?) -> String { v.map { QuantityFormatter.number($0, 6) } ?? "-" }
                 details.append("\(name): greedy \(num(result.greedyValue)), local search \(num(result.polished?.cost.value(of: problem.objective))) at \(num(result.localSearchTime)) s, rounded \(num(result.rounded?.cost.value(of: problem.objective))), "
                     + "rounded after local search \(num(result.polishedRounded?.cost.value(of: problem.objective))), "
-                    + "restricted MIP \(num(result.restrictedObjective)), windows \(num(result.windowed?.cost.value(of: problem.objective))), "
+                    + "restricted MIP \(num(result.restrictedObjective)), "
+                    + "local search from the best so far \(num(result.repolished?.cost.value(of: problem.objective))), windows \(num(result.windowed?.cost.value(of: problem.objective))), "
                     + "answer \(num(result.objectiveValue)), bound \(num(result.bound)); relaxation solved at \(num(result.relaxationTime)) s, "
                     + "\(result.fractionalSegments) fractional and \(result.fixedSegments) fixed of \(problem.segments.joined().count) segments")
             }

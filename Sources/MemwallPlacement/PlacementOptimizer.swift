@@ -107,7 +107,7 @@ public struct PlacementOptimizer: Sendable {
                     if let cost = try? PlacementChecker.check(polished, for: problem),
                        cost.value(of: problem.objective) < current.cost.value(of: problem.objective) * (1 - PlacementConstants.costTolerance) {
                         incumbent = (polished, cost)
-                        result.polished = (polished, cost)
+                        result.repolished = (polished, cost)
                     }
                 }
             }
@@ -166,6 +166,7 @@ public struct PlacementOptimizer: Sendable {
         if let rounded = result.rounded { candidates.append((rounded.plan, rounded.cost, false)) }
         if let polished = result.polishedRounded { candidates.append((polished.plan, polished.cost, false)) }
         if let polished = result.polished { candidates.append((polished.plan, polished.cost, false)) }
+        if let polished = result.repolished { candidates.append((polished.plan, polished.cost, false)) }
         if let windowed = result.windowed { candidates.append((windowed.plan, windowed.cost, true)) }
         let objective = problem.objective
         guard let best = candidates.min(by: { $0.cost.value(of: objective) < $1.cost.value(of: objective) }) else {
@@ -218,9 +219,11 @@ public struct PlacementResult: Sendable {
     /// The best plan of the window decomposition, and how many windows were solved.
     public var windowed: (plan: PlacementPlan, cost: PlacementCost)?
     public var windows = 0
-    /// The greedy plan after ``LocalSearch``, when that is cheaper than greedy; after LP-guided
-    /// fixing, the plan of the second search from the best plan so far when that is cheaper still.
+    /// The greedy plan after ``LocalSearch``, when that is cheaper than greedy.
     public var polished: (plan: PlacementPlan, cost: PlacementCost)?
+    /// After LP-guided fixing: the plan of the second search, from the best plan after the restricted
+    /// MIP, when that is cheaper than where it started.
+    public var repolished: (plan: PlacementPlan, cost: PlacementCost)?
     /// Seconds from the start until greedy and the local search were done.
     public var localSearchTime = 0.0
     /// The LP relaxation rounded to a plan (LP-guided fixing only).
