@@ -103,7 +103,7 @@ struct PlaceBench: ParsableCommand {
             case let .failure(error): throw CommandFailure(message: "error: \(name): \(error)", status: CommandFailure.infeasible)
             }
             func pct(_ v: Double?) -> String { v.map { QuantityFormatter.number($0 * 100, 3) + " %" } ?? "-" }
-            table.append([name, "\(problem.tensorCount)", "\(problem.tiers.count)", "\(result.rows)", "\(result.columns)", result.method + (result.windows > 0 ? " + \(result.windows) windows" : ""),
+            table.append([name, "\(problem.tensorCount)", "\(problem.tiers.count)", "\(result.rows)", "\(result.columns)", result.method + (result.windows > 0 ? " + \(result.windows) windows" : "") + (result.finalBranching ? " + mip" : ""),
                           QuantityFormatter.number(result.solveTime, 3) + " s", result.status.rawValue, pct(result.gap), pct(result.gainOverGreedy)])
             if verbose { FileHandle.standardError.write(Data("\(name):\n\(result.solverLog)\n".utf8)) }
             if detail {

@@ -29,7 +29,12 @@ public enum PlacementConstants {
     /// A judgement from the benchmark (memwall place-bench): the shipped COSMA-like scenario (154
     /// columns) and the tests' small cases prove optimality in milliseconds on the whole model, while
     /// every 1,000-tensor instance (11,000+ columns) leaves whole-model branching without progress in 10 s.
-    public static let fixingColumnThreshold = 6_000
+    /// Between the two (10 s limit, 2026-12-04): two 100-tensor instances as dense as the 1,000-tensor
+    /// ones (2,064 and 2,288 columns, optimum known from CBC) end 2.1 and 1.8 % above the optimum with
+    /// fixing, windows and then whole-model branching, against 6.2 and 5.8 % with branching alone (gaps
+    /// 2.59 and 2.28 % against 6.38 and 5.94 %); at 5,664 columns branching alone has the better bound
+    /// (gap 4.38 against 9.02 % on the 250-tensor instance of docs/placement.md). 6,000 until then.
+    public static let fixingColumnThreshold = 3_000
 
     /// Capacity is written as one row per maximal overlap set when those rows hold at most this
     /// many entries per segment on average, else as an occupancy chain (two entries per segment).

@@ -59,7 +59,7 @@ public struct PlacementReport: Sendable {
             ("placement", "\(problem.name) on \(hardwareName)"),
             ("objective", problem.objective.rawValue),
             ("status", result.status.rawValue),
-            ("method", result.method == "lp-fixing" ? "LP-guided fixing (\(result.fixedSegments) segments fixed), then MIP" : "MIP (GLPK), warm-started from greedy"),
+            ("method", result.method == "lp-fixing" ? "LP-guided fixing (\(result.fixedSegments) segments fixed), then MIP" + (result.windows > 0 ? ", \(result.windows) windows" : "") + (result.finalBranching ? ", then MIP on the whole model" : "") : "MIP (GLPK), warm-started from greedy"),
             ("model", "\(result.rows) rows x \(result.columns) columns, \(problem.tensorCount) tensors in \(problem.tensors.count) entries, \(problem.steps.count) steps"),
             ("answer", format(result.objectiveValue)),
             ("greedy", format(result.greedyValue)),

@@ -132,6 +132,35 @@ import _TestSupport
         }
     }
 
+    @Test func afterTheWindowsBranchingOnTheWholeModelProvesTheEnumeratedOptimum() throws {
+        // Tiny problems through LP-guided fixing: the windows end at once, the whole-model branch and
+        // bound gets the time left, from the best plan, and proves the optimum that enumeration finds.
+        for seed in UInt64(11)...14 {
+            let problem = Self.tiny(seed: seed, objective: .time, tiers: 3)
+            let best = try #require(Self.bruteForce(problem))
+            let result = try PlacementOptimizer(options: SolveOptions(timeLimit: 10, relativeGap: 0), fixingThreshold: 0).solve(problem)
+            #expect(result.finalBranching, "seed \(seed)")
+            #expect(result.status == .optimal, "seed \(seed): \(result.status)")
+            let value = try #require(result.objectiveValue)
+            #expect(abs(value - best) <= best * 1e-6, "seed \(seed): \(value) against enumeration's \(best)")
+        }
+    }
+
+    @Test func theWholeModelsBoundOnlyRaisesTheRelaxations() throws {
+        // A 100-tensor instance as dense as the benchmark's 1,000-tensor ones, through LP-guided
+        // fixing with time for the final branch and bound: the bound is at least the LP relaxation
+        // solved apart, and at most the plan.
+        let problem = InstanceGenerator(tensors: 100, steps: 20, seed: 1, objective: .energy, maxLifetime: 20).make()
+        let model = PlacementModel(problem)
+        let relaxation = try GLPKSolver().solve(model.program, options: SolveOptions(timeLimit: 60, relaxationOnly: true))
+        let lp = try #require(relaxation.objective) * model.objectiveScale + model.objectiveOffset
+        let result = try PlacementOptimizer(options: SolveOptions(timeLimit: 20, nodeLimit: 200), fixingThreshold: 0).solve(problem)
+        #expect(result.finalBranching)
+        let bound = try #require(result.bound), value = try #require(result.objectiveValue)
+        #expect(bound >= lp * (1 - 1e-9) && bound <= value * (1 + 1e-9), "lp \(lp), bound \(bound), plan \(value)")
+        #expect(bound > lp * (1 + 1e-3), "branching did not raise the bound: lp \(lp), bound \(bound)")
+    }
+
     @Test func withANodeLimitTheLargeModelPathGivesTheSamePlanEveryRun() throws {
         // The relaxation runs on its own thread beside the local search; with a node limit and
         // time to spare every phase ends by its work bound, so two runs agree exactly.
