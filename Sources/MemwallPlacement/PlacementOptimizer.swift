@@ -16,6 +16,8 @@ public struct PlacementOptimizer: Sendable {
     /// Solves `problem`. Throws ``SolverError`` when the backend fails or a number is not finite.
     public func solve(_ problem: PlacementProblem) throws(SolverError) -> PlacementResult {
         let clock = TimeBudget()
+        /// Seconds left of the solver's share of the time limit.
+        func solveTimeLeft() -> Double { options.timeLimit * PlacementConstants.solveShare - clock.elapsed }
         let greedy = GreedyPlacer.place(problem)
         let model = PlacementModel(problem)
         let program = model.program
@@ -81,7 +83,7 @@ public struct PlacementOptimizer: Sendable {
                 return lpPlan
             }()
             let (restricted, kept) = model.fixing(fixed.map { ($0.tensor, $0.segment) }, at: base)
-            let left = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - clock.elapsed)
+            let left = max(PlacementConstants.minimumWindowSeconds, solveTimeLeft())
                 * PlacementConstants.restrictedSolveShare
             let baseValues = model.columnValues(for: base)
             outcome = try solver.solve(restricted, options: with(options, warm: start.map { _ in kept.map { baseValues[$0] } }, limit: left))
@@ -101,7 +103,7 @@ public struct PlacementOptimizer: Sendable {
             }
             // More local search from the best plan so far, with half the time left; the windows get the rest.
             if let current = incumbent {
-                let share = (options.timeLimit * PlacementConstants.solveShare - clock.elapsed) * PlacementConstants.incumbentSearchShare
+                let share = solveTimeLeft() * PlacementConstants.incumbentSearchShare
                 if share > PlacementConstants.minimumWindowSeconds {
                     let polished = LocalSearch.improve(problem, current.plan, seconds: share)
                     if let cost = try? PlacementChecker.check(polished, for: problem),
@@ -112,7 +114,7 @@ public struct PlacementOptimizer: Sendable {
                 }
             }
             if let current = incumbent {
-                let rest = options.timeLimit * PlacementConstants.solveShare - clock.elapsed
+                let rest = solveTimeLeft()
                 if rest > PlacementConstants.minimumWindowSeconds {
                     let found = try WindowSearch(solver: solver, options: options).improve(model, from: current, seconds: rest)
                     result.windowed = (found.plan, found.cost)
@@ -125,7 +127,7 @@ public struct PlacementOptimizer: Sendable {
             // the plan optimal (on a 100-tensor instance as dense as the 1,000-tensor ones: bound 4.4177
             // against the relaxation's 4.3230, the optimum being 4.4430).
             if let current = incumbent {
-                let rest = options.timeLimit * PlacementConstants.solveShare - clock.elapsed
+                let rest = solveTimeLeft()
                 if rest > PlacementConstants.minimumWindowSeconds {
                     let whole = try solver.solve(program, options: with(options, warm: model.columnValues(for: current.plan), limit: rest))
                     if let b = whole.bound { bound = max(bound ?? b, b) }
@@ -138,14 +140,14 @@ public struct PlacementOptimizer: Sendable {
             }
             if outcome.values == nil && start == nil && result.windowed == nil {
                 // The fixings may have cut every solution: branch on the whole model with what time is left.
-                let rest = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - clock.elapsed)
+                let rest = max(PlacementConstants.minimumWindowSeconds, solveTimeLeft())
                 outcome = try solver.solve(program, options: with(options, warm: nil, limit: rest))
                 result.method = "mip"
                 provenByBranching = outcome.status == .optimal
                 if let b = outcome.bound { bound = max(bound ?? b, b) }
             }
         } else {
-            let budget = max(PlacementConstants.minimumWindowSeconds, options.timeLimit * PlacementConstants.solveShare - clock.elapsed)
+            let budget = max(PlacementConstants.minimumWindowSeconds, solveTimeLeft())
             outcome = try solver.solve(program, options: with(options, warm: start.map { model.columnValues(for: $0.plan) }, limit: budget))
             bound = outcome.bound
             provenByBranching = outcome.status == .optimal
