@@ -18,7 +18,7 @@ struct Place: ParsableCommand {
         Exits 1 when no placement exists (naming the step and tier that cannot be met) or none was found in time.
 
         Examples:
-          memwall place --scenario Workloads/placement/flexgen-llama-3-70b-decode.yaml
+          memwall place --scenario Workloads/placement/flexgen-llama-3-8b-decode.yaml
           memwall place --hardware sambanova-sn40l --workload Workloads/mixtral-8x7b-decode.yaml --objective traffic
         """)
 

@@ -10,6 +10,7 @@ extension LocalSearch.State {
         remove(t, old)
         let current = cost(t, old)
         let base = self
+        var cutShort = chainCutShort
         for target in 0..<tierCount {
             // The cheapest path if tier `target` had room, and the copies in its way.
             guard let ideal = base.best(t, ignoringCapacityOf: target), Self.better(ideal.cost, than: current), ideal.path != old,
@@ -17,14 +18,16 @@ extension LocalSearch.State {
             let candidates = base.blockers(t, at: first.step, tier: first.tier)
             for start in candidates.prefix(PlacementConstants.ejectionCandidates) {
                 var trial = base
-                if let change = trial.chain(t, ideal: ideal, from: start, current: current, ejectionLimit: ejectionLimit),
-                   change < -1e-9 * max(abs(current), 1e-300) {
+                let change = trial.chain(t, ideal: ideal, from: start, current: current, ejectionLimit: ejectionLimit)
+                cutShort = cutShort || trial.chainCutShort
+                if let change, change < -1e-9 * max(abs(current), 1e-300) {
                     self = trial
                     return true
                 }
             }
         }
         self = saved
+        chainCutShort = cutShort
         return false
     }
 
@@ -79,7 +82,7 @@ extension LocalSearch.State {
         var evicted: [Int] = []
         var next: (u: Int, copy: Int)? = start
         while let victim = next {
-            guard evicted.count < ejectionLimit else { return nil }
+            guard evicted.count < ejectionLimit else { chainCutShort = true; return nil }
             let out = path(victim.u, copy: victim.copy)
             remove(victim.u, out)
             change -= cost(victim.u, out)

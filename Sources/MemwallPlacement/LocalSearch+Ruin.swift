@@ -3,14 +3,15 @@ import MemwallNumerics
 extension LocalSearch {
     /// The local search's whole schedule from a plan: ``improve`` to a local optimum, then
     /// ``ruinAndRecreate`` (``PlacementConstants/ruinIterations`` stretches) to leave it, then
-    /// ``improve`` again, all within `seconds`.
-    public static func polish(_ problem: PlacementProblem, _ plan: PlacementPlan, seconds: Double) -> PlacementPlan {
+    /// ``improve`` again, all within `seconds`. `longChainsFirst` as in ``improve``.
+    public static func polish(_ problem: PlacementProblem, _ plan: PlacementPlan, seconds: Double,
+                              longChainsFirst: Bool = false) -> PlacementPlan {
         let budget = TimeBudget(seconds: seconds)
-        let local = improve(problem, plan, seconds: budget.left)
+        let local = improve(problem, plan, seconds: budget.left, longChainsFirst: longChainsFirst)
         guard budget.left > 0 else { return local }
         let ruined = ruinAndRecreate(problem, local, iterations: PlacementConstants.ruinIterations, seconds: budget.left)
         guard ruined != local, budget.left > 0 else { return ruined }
-        return improve(problem, ruined, seconds: budget.left)
+        return improve(problem, ruined, seconds: budget.left, longChainsFirst: longChainsFirst)
     }
 
     /// Ruin and recreate: the entries accessed in a random stretch of the schedule are taken out and put

@@ -12,11 +12,17 @@
 /// plan worse; the optimizer re-checks the result with ``PlacementChecker`` anyway.
 public enum LocalSearch {
     /// The plan improved from `plan` pass after pass (every copy relocated, then moved in by
-    /// ejection, then pairs traded) until a pass brings nothing, `maxPasses` passes are done, or
-    /// `seconds` run out. Without the time running out the result depends only on the input.
+    /// ejection, then pairs traded, then longer ejection chains, up to `deepEjectionLimit`, for the
+    /// entries whose chains `ejectionLimit` cut short) until a pass brings nothing, `maxPasses`
+    /// passes are done, or `seconds` run out. Without the time running out the result depends only
+    /// on the input. The long chains come last, so a converged search only adds to where the other
+    /// moves end; `longChainsFirst` tries them before the every-pair trades instead, which take
+    /// several times longer, for a search that must converge within a short time.
     public static func improve(_ problem: PlacementProblem, _ plan: PlacementPlan, seconds: Double,
                                maxPasses: Int = PlacementConstants.localSearchPasses, pairs: Bool = true,
-                               ejectionLimit: Int = PlacementConstants.ejectionLimit) -> PlacementPlan {
+                               ejectionLimit: Int = PlacementConstants.ejectionLimit,
+                               deepEjectionLimit: Int = PlacementConstants.deepEjectionLimit,
+                               longChainsFirst: Bool = false) -> PlacementPlan {
         let budget = TimeBudget(seconds: seconds)
         var state = State(problem, plan)
         let movable = state.movable, byBirth = state.byBirth
@@ -27,10 +33,24 @@ public enum LocalSearch {
             for t in movable where budget.left > 0 {
                 for copy in 0..<problem.tensors[t].count where state.relocate(t, copy: copy) { improved = true }
             }
+            var cutShort: [Int] = []
             if ejectionLimit > 0 {
                 for t in movable where budget.left > 0 {
+                    for copy in 0..<problem.tensors[t].count {
+                        state.chainCutShort = false
+                        if state.eject(t, copy: copy, ejectionLimit: ejectionLimit) { improved = true }
+                        if state.chainCutShort && cutShort.last != t { cutShort.append(t) }
+                    }
+                }
+            }
+            /// Long chains, once the moves before them bring nothing, for the entries whose chains
+            /// ran out of length in this pass: a large entry (a 1 GB weight where 117 MB ones fill
+            /// the tier) needs many copies out of its way at once.
+            func longChains() {
+                guard deepEjectionLimit > ejectionLimit else { return }
+                for t in cutShort where budget.left > 0 {
                     for copy in 0..<problem.tensors[t].count
-                    where state.eject(t, copy: copy, ejectionLimit: ejectionLimit) { improved = true }
+                    where state.eject(t, copy: copy, ejectionLimit: deepEjectionLimit) { improved = true }
                 }
             }
             if improved || !pairs { continue }
@@ -41,6 +61,8 @@ public enum LocalSearch {
                 }
             }
             if improved { continue }
+            if longChainsFirst { longChains() }
+            if improved { continue }
             // Every pair of overlapping entries that sit in different tiers (by birth, so the inner
             // loop ends at the first entry born after t dies).
             for (i, t) in byBirth.enumerated() where budget.left > 0 {
@@ -50,6 +72,7 @@ public enum LocalSearch {
                     if state.relocatePair(t, u) { improved = true }
                 }
             }
+            if !improved && !longChainsFirst { longChains() }
         }
         return state.plan
     }
@@ -75,6 +98,8 @@ public enum LocalSearch {
         /// Price of a byte at each tier (traffic and energy).
         let price: [Double]
         let tierCount: Int
+        /// Set when an ejection chain needed more copies out than its limit allowed.
+        var chainCutShort = false
 
         init(_ problem: PlacementProblem, _ plan: PlacementPlan) {
             self.problem = problem

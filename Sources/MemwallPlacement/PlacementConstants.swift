@@ -87,6 +87,16 @@ public enum PlacementConstants {
     /// on the 4-tier FlexGen-like scenario, in 0.9 to 1.3 s and 0.6 to 0.8 s (release build, 2026-11-23).
     public static let ejectionLimit = 4
 
+    /// Most copies taken out in the long ejection chains (``LocalSearch``), tried once moves, short
+    /// chains and pairs bring nothing, and only for the entries whose chains ``ejectionLimit`` cut
+    /// short. On the 4-tier FlexGen-like scenario the one they move is the 1.05 GB `lm_head.weight`,
+    /// into HBM that 117 MB weights fill (converged: 0.607091 to 0.604957 s); on random 1,000-tensor
+    /// instances (tensors up to 256 MiB, fast tiers of 555 and 1,296 MiB) the 10 s answers of seeds
+    /// 1 to 3 went from 1.25721, 1.66681, 1.72551 to 1.24746, 1.65792, 1.71429 (energy); limits 16
+    /// and 256 gave 1.25365, 1.67345, 1.71786 and 1.24746, 1.65802, 1.71342 (release build, 2 cores,
+    /// 2026-12-04). A judgement between those.
+    public static let deepEjectionLimit = 64
+
     /// Copies in the way tried, one after another, as the first to leave in an ejection: a judgement
     /// that bounds one ejection attempt to 8 chains per tier. Trying only the least dense one (the
     /// first version, which also aimed at the fastest tier only) left random 1,000-tensor seed 1 at 1.3181

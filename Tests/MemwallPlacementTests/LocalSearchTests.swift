@@ -72,6 +72,35 @@ import Testing
         #expect(ejected.copies[1].allSatisfy { $0 == [1, 0] })
     }
 
+    /// Five small tensors fill the fast tier and one large, busy one waits in the slow tier: taking
+    /// it in needs all five out at once, a chain one longer than an ejection limit of 4 allows.
+    static func longChainNeeded(_ objective: PlacementObjective) -> (PlacementProblem, PlacementPlan) {
+        let small = (0..<5).map { Fixtures.tensor("small\($0)", bytes: 100, birth: 0, death: 2, reads: [0]) }
+        let problem = PlacementProblem(name: "chain", tiers: Fixtures.twoTiers(fastCapacity: 500), steps: Fixtures.steps([0, 0, 0]),
+                                       tensors: small + [Fixtures.tensor("busy", bytes: 500, birth: 0, death: 2, reads: [0, 1, 2])],
+                                       objective: objective, prefetchSteps: 0)
+        let plan = PlacementPlan(tiers: problem.segments.indices.map { t in problem.segments[t].map { _ in t < 5 ? 0 : 1 } }, problem: problem)
+        return (problem, plan)
+    }
+
+    @Test(arguments: [PlacementObjective.energy, .traffic, .time])
+    func aLongChainTakesInAnEntryThatShortOnesCannot(objective: PlacementObjective) throws {
+        let (problem, stuck) = Self.longChainNeeded(objective)
+        let optimum = try #require(PlacementOptimizerTests.bruteForce(problem))
+        let before = try #require(Self.cost(stuck, problem))
+        #expect(before > optimum * (1 + 1e-9))
+        // Moves, chains of up to 4 and pairs leave the plan where it is.
+        let short = LocalSearch.improve(problem, stuck, seconds: 5, ejectionLimit: 4, deepEjectionLimit: 4)
+        #expect(short == stuck)
+        // A chain of 5, tried because the chains of 4 ran out of length, reaches the optimum, whether
+        // it comes after the every-pair trades or before them.
+        for first in [false, true] {
+            let long = LocalSearch.improve(problem, stuck, seconds: 5, ejectionLimit: 4, deepEjectionLimit: 5, longChainsFirst: first)
+            #expect(Self.cost(long, problem).map { abs($0 - optimum) <= 1e-9 * optimum } == true, "long chains first: \(first)")
+            #expect(long.copies[5].allSatisfy { $0 == [1, 0] })
+        }
+    }
+
     @Test(arguments: PlacementObjective.allCases)
     func ejectionsKeepPlansValidAndNeverWorsenThem(objective: PlacementObjective) throws {
         for seed in UInt64(1)...6 {
