@@ -131,28 +131,27 @@ public enum LocalSearch {
             }
         }
 
-        /// Bytes per tier at the first step of segment s (moves) and at its last (access) for copy counts `before` → `here`.
-        func moveBytes(_ t: Int, before: [Int]?, here: [Int]) -> [Double] {
-            guard let before else { return [Double](repeating: 0, count: tierCount) }
-            let size = problem.tensors[t].bytes
-            return (0..<tierCount).map { Double(abs(here[$0] - before[$0])) * size }
-        }
-
-        func before(_ t: Int, _ s: Int, _ counts: [[Int]]) -> [Int]? {
-            if s > 0 { return counts[s - 1] }
-            guard let home = problem.tensors[t].homeTier else { return nil }
-            var row = [Int](repeating: 0, count: tierCount)
-            row[home] = problem.tensors[t].count
-            return row
-        }
-
         /// Adds (sign 1) or removes (-1) entry t's bytes per step and tier under `counts` (time objective).
         mutating func add(_ t: Int, _ counts: [[Int]], sign: Double) {
+            // Moves at the first step of each segment, |here - before| copies per tier (before the
+            // first segment: the home tier's copies, or none); accesses at its last. No arrays are
+            // made: this runs twice for every trial of the search.
+            let tensor = problem.tensors[t], size = tensor.bytes
             for (s, segment) in segments[t].enumerated() {
-                let moved = moveBytes(t, before: before(t, s, counts), here: counts[s])
-                for m in 0..<tierCount { load[segment.start * tierCount + m] += sign * moved[m] }
+                let here = counts[s], base = segment.start * tierCount
+                if s > 0 {
+                    let previous = counts[s - 1]
+                    for m in 0..<tierCount where here[m] != previous[m] {
+                        load[base + m] += sign * Double(abs(here[m] - previous[m])) * size
+                    }
+                } else if let home = tensor.homeTier {
+                    for m in 0..<tierCount {
+                        let previous = m == home ? tensor.count : 0
+                        if here[m] != previous { load[base + m] += sign * Double(abs(here[m] - previous)) * size }
+                    }
+                }
                 if let access = segment.access {
-                    for m in 0..<tierCount { load[access.step * tierCount + m] += sign * access.bytes * Double(counts[s][m]) }
+                    for m in 0..<tierCount where here[m] != 0 { load[access.step * tierCount + m] += sign * access.bytes * Double(here[m]) }
                 }
             }
         }
@@ -257,32 +256,36 @@ public enum LocalSearch {
 
         /// The cheapest path for one more copy of entry t where every tier it uses has room, and its cost.
         func best(_ t: Int, ignoringCapacityOf ignored: Int? = nil) -> (path: [Int], cost: Double)? {
-            let tensor = problem.tensors[t], list = segments[t]
-            let fits: [[Bool]] = list.map { segment in
-                (0..<tierCount).map { m in
-                    guard tensor.allows(m) else { return false }
-                    if m == ignored { return true }
+            // Flat arrays at `s * tierCount + m`: this runs for every trial, and nested arrays cost
+            // an allocation per segment.
+            let tensor = problem.tensors[t], list = segments[t], n = tierCount
+            var fits = [Bool](repeating: false, count: list.count * n)
+            for (s, segment) in list.enumerated() {
+                for m in 0..<n where tensor.allows(m) {
+                    if m == ignored { fits[s * n + m] = true; continue }
                     let limit = problem.tiers[m].capacity + PlacementConstants.capacitySlackBytes - tensor.bytes
-                    for step in segment.start...segment.end where held[m * stepCount + step] > limit { return false }
-                    return true
+                    var room = true
+                    for step in segment.start...segment.end where held[m * stepCount + step] > limit { room = false; break }
+                    fits[s * n + m] = room
                 }
             }
-            var value = [[Double]](repeating: [Double](repeating: .infinity, count: tierCount), count: list.count)
-            var parent = [[Int]](repeating: [Int](repeating: -1, count: tierCount), count: list.count)
+            var value = [Double](repeating: .infinity, count: list.count * n)
+            var parent = [Int](repeating: -1, count: list.count * n)
             for s in list.indices {
-                for b in 0..<tierCount where fits[s][b] {
-                    if s == 0 { value[0][b] = transition(t, 0, from: nil, to: b); continue }
-                    for a in 0..<tierCount where value[s - 1][a] < .infinity {
-                        let v = value[s - 1][a] + transition(t, s, from: a, to: b)
-                        if v < value[s][b] { value[s][b] = v; parent[s][b] = a }
+                for b in 0..<n where fits[s * n + b] {
+                    if s == 0 { value[b] = transition(t, 0, from: nil, to: b); continue }
+                    for a in 0..<n where value[(s - 1) * n + a] < .infinity {
+                        let v = value[(s - 1) * n + a] + transition(t, s, from: a, to: b)
+                        if v < value[s * n + b] { value[s * n + b] = v; parent[s * n + b] = a }
                     }
                 }
             }
-            guard let last = list.indices.last, let end = (0..<tierCount).min(by: { value[last][$0] < value[last][$1] }),
-                  value[last][end] < .infinity else { return nil }
+            guard let last = list.indices.last else { return nil }
+            let end = (0..<n).min { value[last * n + $0] < value[last * n + $1] }!
+            guard value[last * n + end] < .infinity else { return nil }
             var chosen = [Int](repeating: 0, count: list.count), m = end
-            for s in list.indices.reversed() { chosen[s] = m; m = parent[s][m] }
-            return (chosen, value[last][end])
+            for s in list.indices.reversed() { chosen[s] = m; m = parent[s * n + m] }
+            return (chosen, value[last * n + end])
         }
 
         /// The tiers entry t occupies in some segment.
