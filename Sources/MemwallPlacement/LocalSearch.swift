@@ -280,9 +280,8 @@ public enum LocalSearch {
                     }
                 }
             }
-            guard let last = list.indices.last else { return nil }
-            let end = (0..<n).min { value[last * n + $0] < value[last * n + $1] }!
-            guard value[last * n + end] < .infinity else { return nil }
+            guard let last = list.indices.last, let end = (0..<n).min(by: { value[last * n + $0] < value[last * n + $1] }),
+                  value[last * n + end] < .infinity else { return nil }
             var chosen = [Int](repeating: 0, count: list.count), m = end
             for s in list.indices.reversed() { chosen[s] = m; m = parent[s * n + m] }
             return (chosen, value[last * n + end])

@@ -34,6 +34,10 @@ public enum PlacementConstants {
     /// fixing, windows and then whole-model branching, against 6.2 and 5.8 % with branching alone (gaps
     /// 2.59 and 2.28 % against 6.38 and 5.94 %); at 5,664 columns branching alone has the better bound
     /// (gap 4.38 against 9.02 % on the 250-tensor instance of docs/placement.md). 6,000 until then.
+    /// Remeasured after the long ejection chains (``deepEjectionLimit``, same day): the two dense
+    /// instances end 3.0 and 4.1 % above the optimum with branching alone (gaps 3.31 and 4.39 %) and
+    /// 1.7 and 0.33 % with fixing (gaps 4.33 and 0.79 %: on the first the windows take the time and
+    /// the bound stays the relaxation's), so neither side wins on both; the threshold stays.
     public static let fixingColumnThreshold = 3_000
 
     /// Capacity is written as one row per maximal overlap set when those rows hold at most this
