@@ -61,8 +61,13 @@ public enum LocalSearch {
                 }
             }
             if improved { continue }
-            if longChainsFirst { longChains() }
-            if improved { continue }
+            if longChainsFirst {
+                // A stream of tiny gains from the long chains must not keep the every-pair trades
+                // from ever running: below the minimum gain the pass goes on to them.
+                let before = state.objective()
+                longChains()
+                if improved && before - state.objective() >= PlacementConstants.minimumStageGain * before { continue }
+            }
             // Every pair of overlapping entries that sit in different tiers (by birth, so the inner
             // loop ends at the first entry born after t dies).
             for (i, t) in byBirth.enumerated() where budget.left > 0 {
@@ -292,6 +297,11 @@ public enum LocalSearch {
             var used: UInt64 = 0
             for row in plan.copies[t] { for (m, n) in row.enumerated() where n > 0 { used |= 1 << UInt64(min(m, 63)) } }
             return used
+        }
+
+        /// The plan's objective, recomputed by the checker (a few milliseconds at 1,000 tensors; once per pass).
+        func objective() -> Double {
+            (try? PlacementChecker.check(plan, for: problem).value(of: problem.objective)) ?? .infinity
         }
 
         static func better(_ new: Double, than old: Double) -> Bool { new < old - 1e-9 * max(abs(old), 1e-300) }

@@ -101,6 +101,15 @@ public enum PlacementConstants {
     /// 2026-12-04). A judgement between those.
     public static let deepEjectionLimit = 64
 
+    /// Least relative gain of a pass's long ejection chains, when they come before the every-pair
+    /// trades (``LocalSearch``'s `longChainsFirst`), for the pass to start over from the single moves
+    /// instead of going on to those trades. Without it, on the 4-tier FlexGen-like scenario the search
+    /// from the rounded relaxation spent passes 8 to 27 (5 to 18 s) on chains that each gained 1e-5 of
+    /// the cost, and the trades that then took it from 0.61888 to 0.58772 s came at 18.3 s; with
+    /// 1e-4 they came at 8.6 s (0.58746 s; release build, 2 cores, 2026-12-04). A judgement: 1e-4 is
+    /// ten times the gain that stalled there.
+    public static let minimumStageGain = 1e-4
+
     /// Copies in the way tried, one after another, as the first to leave in an ejection: a judgement
     /// that bounds one ejection attempt to 8 chains per tier. Trying only the least dense one (the
     /// first version, which also aimed at the fastest tier only) left random 1,000-tensor seed 1 at 1.3181
