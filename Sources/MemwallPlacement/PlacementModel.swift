@@ -10,7 +10,8 @@
 /// bound at the maximal overlap points (the last event before some segment ends), or, when
 /// lifetimes are short enough that the maximal overlap sets are small, one capacity row
 /// per maximal overlap set (no occupancy columns; sparser bases for the simplex); for the
-/// time objective, `T[k]` per step with one row per tier and link the step touches.
+/// time objective, `T[k]` per step with one row per tier and link the step touches, and one per
+/// access that pins each tier's share of it at that tier's speed (`buildAccessRows`).
 ///
 /// Quantities are scaled (bytes by the largest tensor, time by the longest step's floor)
 /// so GLPK sees numbers near 1; ``objectiveScale`` turns the program's objective back into

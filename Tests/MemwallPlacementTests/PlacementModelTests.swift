@@ -104,6 +104,43 @@ import _TestSupport
         }
     }
 
+    @Test func theAccessRowsCutNoPlan() throws {
+        // T[k] is set to the largest right-hand side of its rows, access rows included, so the
+        // program's time equals the checker's at every plan only if no access row claims more than
+        // the step really takes: checked at every feasible plan, enumerated, with a link in the way.
+        for seed in UInt64(1)...6 {
+            var problem = PlacementOptimizerTests.tiny(seed: seed, objective: .time, tiers: 3)
+            problem.links = [PlacementLink(name: "bus", bandwidth: 0.5)]
+            problem.tiers[2].links = [0]
+            let model = PlacementModel(problem)
+            #expect(model.program.rowNames.contains { $0.hasPrefix("access[") }, "seed \(seed)")
+            var checked = 0
+            for plan in Fixtures.allPlans(problem) {
+                guard let cost = try? PlacementChecker.check(plan, for: problem) else { continue }
+                checked += 1
+                let time = model.program.objective(at: model.columnValues(for: plan)) * model.objectiveScale
+                #expect(abs(time - cost.time) <= 1e-9 * max(cost.time, 1e-12), "seed \(seed): program \(time) s, checker \(cost.time) s")
+            }
+            #expect(checked > 1)
+        }
+    }
+
+    @Test(arguments: [1, 2])
+    func aTensorSplitOverTwoEqualTiersIsPricedWhole(copies: Int) throws {
+        // One tensor (or two merged copies), read once from either of two tiers of equal speed.
+        // Whole copies take 1e6 B / 1e9 B/s = 1 ms however they are placed; the tier rows alone
+        // would let the relaxation read half of one copy from each tier in 0.5 ms. With the access
+        // rows the relaxation is the integral optimum; were the per-copy average left out, two
+        // copies would be priced at 2 ms, above it.
+        let tiers = ["a", "b"].map { PlacementTier(name: $0, capacity: 1e12, bandwidth: 1e9) }
+        let problem = PlacementProblem(name: "split", tiers: tiers, steps: Fixtures.steps([0]),
+                                       tensors: [Fixtures.tensor("w", bytes: 1e6, birth: 0, death: 0, reads: [0], count: copies)])
+        let model = PlacementModel(problem)
+        let outcome = try GLPKSolver().solve(model.program, options: SolveOptions(timeLimit: 10, relaxationOnly: true))
+        let relaxation = try #require(outcome.objective) * model.objectiveScale
+        #expect(abs(relaxation - 1e-3) <= 1e-12, "relaxation \(relaxation) s")
+    }
+
     @Test func fixingSegmentsAtAPlanLeavesTheRestToTheSolver() throws {
         // Fix every segment but those of one tensor where the enumerated optimum has them: the
         // smaller program's optimum, written back over the model's columns, is that optimum again.
