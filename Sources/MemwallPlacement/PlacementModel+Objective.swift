@@ -105,13 +105,14 @@ extension PlacementModel {
     /// fewer than two tiers are allowed or no tier's time exceeds the step's compute floor (then
     /// T[k]'s lower bound implies the row).
     private mutating func buildAccessRows(_ timeUnit: Double) {
+        // Seconds per byte read from each tier: the slower of the tier and the links on its path.
+        let secondsPerByte = problem.tiers.map { tier in tier.links.reduce(1 / tier.bandwidth) { max($0, 1 / problem.links[$1].bandwidth) } }
         for (t, tensor) in problem.tensors.enumerated() {
             for (s, segment) in segments[t].enumerated() {
                 guard let access = segment.access else { continue }
                 var terms: [(column: Int, value: Double)] = []
-                for (m, tier) in problem.tiers.enumerated() where x[t][s][m] >= 0 {
-                    let secondsPerByte = tier.links.reduce(1 / tier.bandwidth) { max($0, 1 / problem.links[$1].bandwidth) }
-                    terms.append((x[t][s][m], -access.bytes * secondsPerByte / (Double(tensor.count) * timeUnit)))
+                for m in problem.tiers.indices where x[t][s][m] >= 0 {
+                    terms.append((x[t][s][m], -access.bytes * secondsPerByte[m] / (Double(tensor.count) * timeUnit)))
                 }
                 let floor = problem.steps[access.step].computeTime / timeUnit
                 guard terms.count > 1, terms.contains(where: { -$0.value * Double(tensor.count) > floor }) else { continue }
